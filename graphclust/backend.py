@@ -1,0 +1,137 @@
+"""Devices and array namespaces: one code path for CPU and GPU.
+
+An algorithm asks for ``ns = get_namespace(device)`` and writes ``ns.xp.linalg.qr(...)``,
+``ns.sparse.csr_matrix(...)``: numpy + scipy.sparse on ``"cpu"``, cupy + cupyx.scipy.sparse on
+``"cuda"``. Where the two libraries differ (random numbers, conversions) the namespace hides
+the difference. CuPy is imported only when a CUDA namespace is asked for.
+
+Random numbers always come from a host :class:`numpy.random.Generator` and are copied to the
+device, so a seed gives the same numbers, and usually the same labels, on both devices.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["Namespace", "get_namespace", "namespace_of", "resolve_device", "cuda_available", "is_cupy_array"]
+
+DEVICES = ("cpu", "cuda", "auto")
+
+
+@functools.lru_cache(maxsize=None)
+def cuda_available() -> bool:
+    """True when CuPy imports and sees at least one CUDA device."""
+    try:
+        import cupy
+
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # ImportError, CUDARuntimeError, missing driver...
+        return False
+
+
+def resolve_device(device: str | None) -> str:
+    """Map ``"cpu"``, ``"cuda"``, ``"auto"`` or None (= ``"cpu"``) to ``"cpu"`` or ``"cuda"``.
+
+    ``"cuda"`` without CuPy or a device raises a clear error instead of failing later.
+    """
+    if device is None:
+        return "cpu"
+    if not isinstance(device, str) or device.lower() not in DEVICES:
+        raise ValueError(f"device must be one of 'cpu', 'cuda', 'auto'; got {device!r}.")
+    device = device.lower()
+    if device == "auto":
+        return "cuda" if cuda_available() else "cpu"
+    if device == "cuda" and not cuda_available():
+        raise ValueError(
+            "device='cuda' needs CuPy and a CUDA device; install the 'gpu' extra "
+            "(pip install graphclust[gpu]) on a machine with a GPU, or use device='cpu'."
+        )
+    return device
+
+
+def is_cupy_array(x: Any) -> bool:
+    """True for cupy arrays and cupyx sparse matrices (without importing CuPy)."""
+    mod = type(x).__module__
+    return mod.startswith("cupy") or mod.startswith("cupyx")
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """The array libraries of one device.
+
+    Attributes
+    ----------
+    name : {"cpu", "cuda"}
+    xp : module
+        numpy or cupy.
+    sparse : module
+        scipy.sparse or cupyx.scipy.sparse.
+    """
+
+    name: str
+    xp: ModuleType
+    sparse: ModuleType
+
+    @property
+    def is_gpu(self) -> bool:
+        return self.name == "cuda"
+
+    def asarray(self, x: Any, dtype: Any = None) -> Any:
+        """Dense array on this device (copies across devices when needed)."""
+        if self.is_gpu:
+            return self.xp.asarray(x, dtype=dtype)
+        if is_cupy_array(x):
+            x = x.get()
+        return np.asarray(x, dtype=dtype)
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        """Host numpy copy (or view) of a dense array from either device."""
+        return x.get() if is_cupy_array(x) else np.asarray(x)
+
+    def to_sparse(self, A: Any) -> Any:
+        """CSR matrix of ``A`` on this device (scipy ``csr_array`` on CPU, cupyx ``csr_matrix`` on GPU)."""
+        if self.is_gpu:
+            if is_cupy_array(A):
+                return A.tocsr() if hasattr(A, "tocsr") else self.sparse.csr_matrix(A)
+            A = sp.csr_matrix(A)
+            return self.sparse.csr_matrix(A)
+        if is_cupy_array(A):
+            A = A.get()
+        return sp.csr_array(A)
+
+    def standard_normal(self, rng: np.random.Generator, shape: tuple, dtype: Any = np.float64) -> Any:
+        """Gaussian block drawn on the host from ``rng`` and moved here (same numbers on both devices)."""
+        return self.asarray(rng.standard_normal(shape).astype(dtype, copy=False))
+
+    def qr(self, X: Any) -> Any:
+        """Orthonormal basis (reduced QR) of the columns of X."""
+        return self.xp.linalg.qr(X, mode="reduced")[0]
+
+
+@functools.lru_cache(maxsize=None)
+def get_namespace(device: str = "cpu") -> Namespace:
+    """Return the :class:`Namespace` of ``device`` ("cpu", "cuda" or "auto").
+
+    Examples
+    --------
+    >>> ns = get_namespace("cpu")
+    >>> ns.xp.__name__, ns.sparse.__name__
+    ('numpy', 'scipy.sparse')
+    """
+    device = resolve_device(device)
+    if device == "cuda":
+        import cupy
+        import cupyx.scipy.sparse
+
+        return Namespace("cuda", cupy, cupyx.scipy.sparse)
+    return Namespace("cpu", np, sp)
+
+
+def namespace_of(*arrays: Any) -> Namespace:
+    """Namespace of the device the given arrays live on (GPU if any of them is a CuPy object)."""
+    return get_namespace("cuda" if any(is_cupy_array(a) for a in arrays if a is not None) else "cpu")

@@ -1,0 +1,2 @@
+"""Solvers shared by the methods: propagation, randomized SVD, subspace iteration, k-means,
+rounding and eigensolvers. A solver never knows which method calls it."""

@@ -1,0 +1,223 @@
+"""k-means on both devices: scikit-learn on CPU, one array-namespace implementation elsewhere.
+
+:func:`kmeans` is the entry point. On CPU it runs :class:`sklearn.cluster.KMeans` seeded from
+our Generator (fast, multithreaded Cython). :func:`lloyd_kmeans` is a plain k-means++ plus
+Lloyd written against an array namespace ``xp`` only (``xp.argmin``, ``xp.bincount``,
+``xp.searchsorted``, matrix products); CuPy runs it on the GPU, and the tests run the very
+same code with numpy as ``xp``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..backend import get_namespace, namespace_of
+from ..validation import check_choice, check_random_state, check_scalar, seed_from
+
+__all__ = ["kmeans", "lloyd_kmeans"]
+
+# Rows per chunk when computing point-to-center distances, to bound the n x k work array.
+_CHUNK_ELEMENTS = 1 << 24
+
+
+def kmeans(
+    X: Any,
+    n_clusters: int,
+    *,
+    n_init: int = 10,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    random_state: Any = None,
+    device: str | None = None,
+    method: str = "auto",
+) -> tuple[Any, Any, float]:
+    """Cluster the rows of a dense array with k-means (k-means++ init, best of ``n_init``).
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+        Dense numpy or cupy array (float32 stays float32).
+    n_clusters : int
+        Number of clusters, in ``[1, n_samples]``.
+    n_init : int, default=10
+        Number of k-means++ starts; the run with the lowest inertia wins.
+    max_iter : int, default=300
+        Lloyd iterations per start.
+    tol : float, default=1e-4
+        Stop when the squared shift of the centers is at most ``tol`` times the mean
+        per-feature variance of ``X`` (scikit-learn's convention).
+    random_state : None, int or numpy.random.Generator
+        Seed. scikit-learn gets an int drawn from it; the namespace implementation draws
+        all its random numbers on the host from it.
+    device : {"cpu", "cuda", "auto"} or None, default=None
+        Where to run; None follows ``X`` (a cupy array runs on the GPU).
+    method : {"auto", "sklearn", "lloyd"}, default="auto"
+        ``"auto"`` is scikit-learn on CPU and :func:`lloyd_kmeans` on GPU; ``"lloyd"``
+        forces the namespace implementation on either device.
+
+    Returns
+    -------
+    labels : int64 array of shape (n_samples,)
+        On the device of the computation.
+    centers : array of shape (n_clusters, n_features)
+    inertia : float
+        Sum of squared distances of the points to their centers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.r_[np.zeros((5, 2)), np.ones((5, 2))]
+    >>> labels, centers, inertia = kmeans(X, 2, random_state=0)
+    >>> len(set(labels[:5].tolist())), labels[0] != labels[-1], inertia
+    (1, np.True_, 0.0)
+    """
+    rng = check_random_state(random_state)
+    ns = namespace_of(X) if device is None else get_namespace(device)
+    check_choice(method, "method", ("auto", "sklearn", "lloyd"))
+    X = ns.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array (n_samples, n_features), got {X.ndim} dimension(s).")
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    n = X.shape[0]
+    n_clusters = check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=n)
+    n_init = check_scalar(n_init, "n_init", kind=int, low=1)
+    max_iter = check_scalar(max_iter, "max_iter", kind=int, low=1)
+    tol = check_scalar(tol, "tol", low=0)
+    if not bool(ns.xp.all(ns.xp.isfinite(X))):
+        raise ValueError("X contains NaN or infinite values.")
+    if method == "sklearn" and ns.is_gpu:
+        raise ValueError("method='sklearn' runs on CPU only; use method='lloyd' or 'auto' on the GPU.")
+    if method == "lloyd" or (method == "auto" and ns.is_gpu):
+        return lloyd_kmeans(X, n_clusters, n_init=n_init, max_iter=max_iter, tol=tol, rng=rng, xp=ns.xp)
+    from sklearn.cluster import KMeans
+
+    km = KMeans(n_clusters, n_init=n_init, max_iter=max_iter, tol=tol, random_state=seed_from(rng))
+    km.fit(X)
+    return km.labels_.astype(np.int64), km.cluster_centers_, float(km.inertia_)
+
+
+def lloyd_kmeans(
+    X: Any,
+    n_clusters: int,
+    *,
+    n_init: int = 10,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    rng: np.random.Generator,
+    xp: Any = np,
+) -> tuple[Any, Any, float]:
+    """k-means++ (greedy, ``2 + log k`` local trials) then Lloyd, in the array namespace ``xp``.
+
+    Same law as scikit-learn's ``KMeans(algorithm="lloyd")``: greedy k-means++ seeding,
+    Lloyd steps until the squared center shift is at most ``tol * mean(var(X, axis=0))``,
+    empty clusters re-seeded at the points farthest from their centers, and a final
+    assignment step so labels, centers and inertia agree. All random numbers come from the
+    host generator ``rng`` (the same seed gives the same numbers on both devices).
+
+    Parameters
+    ----------
+    X : array of shape (n, d), float32 or float64, in namespace ``xp``
+    n_clusters, n_init, max_iter, tol
+        As in :func:`kmeans` (not validated again here).
+    rng : numpy.random.Generator
+    xp : module, default=numpy
+        ``numpy`` or ``cupy``.
+
+    Returns
+    -------
+    labels : int64 array (n,), centers : array (k, d), inertia : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.r_[np.zeros((4, 1)), np.full((4, 1), 5.0)]
+    >>> labels, centers, inertia = lloyd_kmeans(X, 2, n_init=2, rng=np.random.default_rng(0))
+    >>> sorted(centers.ravel().tolist()), inertia
+    ([0.0, 5.0], 0.0)
+    """
+    x_sq = xp.einsum("ij,ij->i", X, X)
+    tol_abs = float(tol * xp.mean(xp.var(X, axis=0)))
+    best = None
+    for _ in range(n_init):
+        centers = _kmeans_plusplus(X, x_sq, n_clusters, rng, xp)
+        labels, centers, inertia = _lloyd(X, x_sq, centers, max_iter, tol_abs, xp)
+        if best is None or inertia < best[2]:
+            best = (labels, centers, inertia)
+    return best
+
+
+def _sq_dist_argmin(X: Any, x_sq: Any, centers: Any, xp: Any) -> tuple[Any, Any]:
+    """Nearest center and squared distance to it for every row, computed in row chunks."""
+    n, k = X.shape[0], centers.shape[0]
+    c_sq = xp.einsum("ij,ij->i", centers, centers)
+    labels = xp.empty(n, dtype=xp.int64)
+    dist = xp.empty(n, dtype=X.dtype)
+    step = max(1, _CHUNK_ELEMENTS // max(k, 1))
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        # ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2 with one GEMM per chunk.
+        D = c_sq[None, :] - 2.0 * (X[start:stop] @ centers.T)
+        lab = xp.argmin(D, axis=1)
+        labels[start:stop] = lab
+        d = D[xp.arange(stop - start), lab] + x_sq[start:stop]
+        dist[start:stop] = xp.maximum(d, 0)  # clip rounding below zero
+    return labels, dist
+
+
+def _kmeans_plusplus(X: Any, x_sq: Any, k: int, rng: np.random.Generator, xp: Any) -> Any:
+    """Greedy k-means++ seeding (Arthur & Vassilvitskii 2007; scikit-learn's variant)."""
+    n = X.shape[0]
+    n_trials = 2 + int(math.log(k))
+    first = int(rng.integers(n))
+    centers = xp.empty((k, X.shape[1]), dtype=X.dtype)
+    centers[0] = X[first]
+    closest = xp.maximum(x_sq - 2.0 * (X @ X[first]) + x_sq[first], 0)
+    potential = float(closest.sum())
+    for c in range(1, k):
+        if potential <= 0:
+            # Fewer distinct points than clusters: any point is as good as another.
+            cand = xp.asarray(rng.integers(n, size=n_trials))
+        else:
+            cum = xp.cumsum(closest.astype(xp.float64))
+            u = xp.asarray(rng.random(n_trials) * potential)
+            cand = xp.minimum(xp.searchsorted(cum, u), n - 1)
+        # Distances of all points to every candidate: n x n_trials.
+        Xc = X[cand]
+        d = xp.maximum(x_sq[:, None] - 2.0 * (X @ Xc.T) + x_sq[cand][None, :], 0)
+        d = xp.minimum(d, closest[:, None])
+        pots = d.sum(axis=0)
+        j = int(xp.argmin(pots))
+        centers[c] = Xc[j]
+        closest = d[:, j]
+        potential = float(pots[j])
+    return centers
+
+
+def _update_centers(X: Any, labels: Any, k: int, xp: Any) -> tuple[Any, Any]:
+    """Cluster means (scatter-add via weighted bincount, one pass per feature) and counts."""
+    counts = xp.bincount(labels, minlength=k)
+    sums = xp.stack([xp.bincount(labels, weights=X[:, j], minlength=k) for j in range(X.shape[1])], axis=1)
+    return sums, counts
+
+
+def _lloyd(X: Any, x_sq: Any, centers: Any, max_iter: int, tol_abs: float, xp: Any) -> tuple[Any, Any, float]:
+    """Lloyd iterations from ``centers``; returns labels, centers, inertia."""
+    k = centers.shape[0]
+    for _ in range(max_iter):
+        labels, dist = _sq_dist_argmin(X, x_sq, centers, xp)
+        sums, counts = _update_centers(X, labels, k, xp)
+        empty = xp.flatnonzero(counts == 0)
+        new = (sums / xp.maximum(counts, 1)[:, None]).astype(X.dtype)
+        if empty.size:
+            # Re-seed empty clusters at the points farthest from their current centers.
+            far = xp.argsort(-dist)[: int(empty.size)]
+            new[empty] = X[far]
+        shift = float(((new - centers) ** 2).sum())
+        centers = new
+        if shift <= tol_abs:
+            break
+    labels, dist = _sq_dist_argmin(X, x_sq, centers, xp)
+    return labels, centers, float(dist.sum())

@@ -1,0 +1,156 @@
+"""Small shared checks used once, at the boundary of every public function.
+
+Every failure is a :class:`ValueError` or :class:`TypeError` whose message names the
+parameter and says what was expected, so a user sees at once what to fix.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "check_random_state",
+    "check_n_clusters",
+    "check_scalar",
+    "check_seeds",
+    "check_node_vector",
+    "check_choice",
+]
+
+
+def check_random_state(random_state: Any) -> np.random.Generator:
+    """Turn ``random_state`` into a :class:`numpy.random.Generator`.
+
+    Parameters
+    ----------
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        ``None`` gives a fresh unseeded generator, an int seeds a new PCG64 generator, a
+        Generator is returned as is (so a caller can share one stream), and a legacy
+        RandomState is wrapped by drawing a seed from it.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Examples
+    --------
+    >>> rng = check_random_state(0)
+    >>> float(rng.random()) == float(np.random.default_rng(0).random())
+    True
+    """
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, (numbers.Integral, np.integer)) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"random_state must be a non-negative integer, got {random_state}.")
+        return np.random.default_rng(int(random_state))
+    raise TypeError(
+        "random_state must be None, a non-negative int, a numpy.random.Generator or a "
+        f"numpy.random.RandomState, got {type(random_state).__name__}."
+    )
+
+
+def seed_from(rng: np.random.Generator) -> int:
+    """Draw a 31-bit integer seed from ``rng`` for libraries that want an int (scikit-learn, pyamg)."""
+    return int(rng.integers(0, 2**31 - 1))
+
+
+def check_scalar(
+    value: Any,
+    name: str,
+    *,
+    kind: type = float,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> Any:
+    """Check that ``value`` is a finite number of ``kind`` (int or float) in a range.
+
+    Returns the value converted to ``kind``.
+
+    Examples
+    --------
+    >>> check_scalar(0.5, "alpha", low=0, high=1)
+    0.5
+    """
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.number)):
+        raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__} ({value!r}).")
+    if kind is int:
+        if not float(value).is_integer():
+            raise TypeError(f"{name} must be an integer, got {value!r}.")
+        value = int(value)
+    else:
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {value!r}.")
+    if low is not None and (value < low or (value == low and not low_inclusive)):
+        op = ">=" if low_inclusive else ">"
+        raise ValueError(f"{name} must be {op} {low}, got {value!r}.")
+    if high is not None and (value > high or (value == high and not high_inclusive)):
+        op = "<=" if high_inclusive else "<"
+        raise ValueError(f"{name} must be {op} {high}, got {value!r}.")
+    return value
+
+
+def check_n_clusters(n_clusters: Any, n_nodes: int, name: str = "n_clusters") -> int:
+    """Check that ``n_clusters`` is an integer in ``[1, n_nodes]``.
+
+    Examples
+    --------
+    >>> check_n_clusters(3, 10)
+    3
+    """
+    return check_scalar(n_clusters, name, kind=int, low=1, high=n_nodes)
+
+
+def check_choice(value: Any, name: str, choices: tuple) -> Any:
+    """Check that ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}.")
+    return value
+
+
+def check_seeds(seeds: Any, n_nodes: int, name: str = "seeds") -> np.ndarray:
+    """Check seed nodes: one int or a 1-D sequence of ints in ``[0, n_nodes)``, at least one.
+
+    Returns an int64 array (duplicates kept in order; callers decide what they mean).
+
+    Examples
+    --------
+    >>> check_seeds(3, 10)
+    array([3])
+    """
+    arr = np.atleast_1d(np.asarray(seeds))
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a node index or a 1-D sequence of node indices, got shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: give at least one seed node.")
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        if np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must be integer node indices, got dtype {arr.dtype}.")
+    arr = arr.astype(np.int64, copy=False)
+    bad = (arr < 0) | (arr >= n_nodes)
+    if bad.any():
+        raise ValueError(
+            f"{name} out of range: {arr[bad][:5].tolist()} not in [0, {n_nodes}) for a graph with {n_nodes} nodes."
+        )
+    return arr
+
+
+def check_node_vector(x: Any, n_nodes: int, name: str, dtype: Any = np.float64) -> np.ndarray:
+    """Check a per-node vector of length ``n_nodes`` with finite entries; returns a new array."""
+    arr = np.array(x, dtype=dtype, copy=True)
+    if arr.ndim != 1 or arr.shape[0] != n_nodes:
+        raise ValueError(f"{name} must be a 1-D array with one entry per node ({n_nodes}), got shape {arr.shape}.")
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} has non-finite entries.")
+    return arr

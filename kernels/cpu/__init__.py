@@ -1,0 +1,1 @@
+"""Compute kernels of graphclust (installed as graphclust.kernels)."""

@@ -1,0 +1,477 @@
+"""Numba kernels for strongly local graph clustering.
+
+ACL push (lazy approximate personalised PageRank, weighted), l2 and p-norm flow diffusion
+(randomised-permutation coordinate minimisation of the dual, weighted) and sweep cut.
+
+Locality. Every kernel works on a *workspace*: dense per-node arrays allocated once
+(``numpy.zeros``, i.e. calloc, so untouched pages are never even written) and handed in by the
+caller. A query records the nodes it touches and, before it returns, resets exactly those
+entries, so the workspace is all-zero again and the next query pays only for its own region.
+The cost of one query is O(work of the diffusion), never O(n).
+
+Batches. The ``*_batch`` kernels run many independent queries in parallel: ``prange`` over
+workspace rows (one per thread), each row handling queries ``t, t + n_rows, ...``. Results of
+variable length go to a per-row output buffer; a query that does not fit is flagged
+(``length = -1``) and the Python caller re-runs it alone with a large enough buffer.
+
+Conventions shared by the kernels: CSR arrays ``indptr`` (int64), ``indices`` (int32 or
+int64), ``data`` (float64) of a symmetric non-negative adjacency.
+"""
+from __future__ import annotations
+
+import numpy as np
+import numba
+from numba import njit, prange
+
+__all__ = [
+    "acl_query",
+    "acl_batch",
+    "flow_query",
+    "flow_batch",
+    "sweep_query",
+    "sweep_batch",
+]
+
+# ----------------------------------------------------------------------------- random numbers
+# A tiny explicit xorshift64* generator: numba's global np.random state is per thread, so a
+# query's shuffles would depend on which thread ran it. With an explicit state seeded per
+# query, batches give the same result for any number of threads.
+_XS_MULT = np.uint64(2685821657736338717)
+_ONE = np.uint64(1)
+
+
+@njit(cache=True, inline="always")
+def _xs_next(state):
+    x = state[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    state[0] = x
+    return x * _XS_MULT
+
+
+@njit(cache=True)
+def _shuffle(a, n, state):
+    """Fisher-Yates shuffle of ``a[:n]`` in place."""
+    for i in range(n - 1, 0, -1):
+        j = np.int64(_xs_next(state) % np.uint64(i + 1))
+        t = a[i]
+        a[i] = a[j]
+        a[j] = t
+
+
+# ----------------------------------------------------------------------------- ACL push
+@njit(cache=True)
+def _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, flag, queue, touched):
+    """Lazy ACL push from ``seeds`` (residual 1 on each). Leaves x, r filled on ``touched``.
+
+    ``flag`` bit 1 = touched, bit 2 = in queue. ``queue`` is a ring buffer of capacity n
+    (a node is in the queue at most once). Returns (n_touched, steps).
+    """
+    n = deg.shape[0]
+    nt = 0
+    head = 0
+    size = 0
+    half = (1.0 - alpha) / 2.0
+    for k in range(seeds.shape[0]):
+        s = seeds[k]
+        if flag[s] & 1 == 0:
+            flag[s] |= 1
+            touched[nt] = s
+            nt += 1
+        r[s] += 1.0
+    for k in range(seeds.shape[0]):
+        s = seeds[k]
+        if flag[s] & 2 == 0 and r[s] >= eps * deg[s]:
+            flag[s] |= 2
+            queue[(head + size) % n] = s
+            size += 1
+    steps = 0
+    while size > 0 and steps < max_steps:
+        j = queue[head]
+        head = (head + 1) % n
+        size -= 1
+        flag[j] = flag[j] & np.uint8(1)
+        rj = r[j]
+        dj = deg[j]
+        if dj <= 0.0:
+            # An isolated node keeps all of its walk mass: its PageRank is its residual.
+            x[j] += rj
+            r[j] = 0.0
+            steps += 1
+            continue
+        x[j] += alpha * rj
+        r[j] = half * rj
+        delta = half * rj / dj
+        for e in range(indptr[j], indptr[j + 1]):
+            u = indices[e]
+            old = r[u]
+            r[u] = old + data[e] * delta
+            if flag[u] & 1 == 0:
+                flag[u] |= 1
+                touched[nt] = u
+                nt += 1
+            thr = eps * deg[u]
+            if flag[u] & 2 == 0 and r[u] >= thr:
+                flag[u] |= 2
+                queue[(head + size) % n] = u
+                size += 1
+        # Weighted degree in the re-queue test (LocalGraphClustering's pprgrow_weighted uses
+        # the unweighted degree here; we choose the consistent threshold).
+        if flag[j] & 2 == 0 and r[j] >= eps * dj:
+            flag[j] |= 2
+            queue[(head + size) % n] = j
+            size += 1
+        steps += 1
+    # Leave the queue empty (flags cleared) so the workspace is clean after reset.
+    while size > 0:
+        j = queue[head]
+        head = (head + 1) % n
+        size -= 1
+        flag[j] = flag[j] & np.uint8(1)
+    return nt, steps
+
+
+@njit(cache=True)
+def _collect_reset(touched, nt, x, r, flag, out_nodes, out_vals, pos, cap):
+    """Copy the positive entries of x on ``touched`` to the output, then zero the workspace.
+
+    Returns the number of entries written, or -1 if they do not fit in ``cap - pos``.
+    """
+    cnt = 0
+    for k in range(nt):
+        if x[touched[k]] > 0.0:
+            cnt += 1
+    ok = pos + cnt <= cap
+    w = pos
+    for k in range(nt):
+        i = touched[k]
+        if ok and x[i] > 0.0:
+            out_nodes[w] = i
+            out_vals[w] = x[i]
+            w += 1
+        x[i] = 0.0
+        r[i] = 0.0
+        flag[i] = 0
+    return cnt if ok else -1
+
+
+@njit(cache=True)
+def acl_query(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, flag, queue, touched,
+              out_nodes, out_vals):
+    """One ACL query; results in ``out_nodes[:cnt], out_vals[:cnt]`` (capacity n).
+
+    Also returns the residual mass left (sum of r) for diagnostics. Returns (cnt, steps, rsum).
+    """
+    nt, steps = _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, flag, queue, touched)
+    rsum = 0.0
+    for k in range(nt):
+        rsum += r[touched[k]]
+    cnt = _collect_reset(touched, nt, x, r, flag, out_nodes, out_vals, 0, out_nodes.shape[0])
+    return cnt, steps, rsum
+
+
+@njit(cache=True, parallel=True)
+def acl_batch(indptr, indices, data, deg, seed_ptr, seed_idx, alpha, eps, max_steps,
+              X, R, F, Q, T, buf_nodes, buf_vals):
+    """Independent ACL queries; query q starts from ``seed_idx[seed_ptr[q]:seed_ptr[q+1]]``.
+
+    Workspace rows ``X, R, F, Q, T`` (one row per thread) and output buffers
+    ``buf_nodes, buf_vals`` (n_rows x cap). Returns per query (row, start, length, steps);
+    length -1 = did not fit.
+    """
+    nq = seed_ptr.shape[0] - 1
+    n_rows = X.shape[0]
+    cap = buf_nodes.shape[1]
+    q_row = np.empty(nq, np.int64)
+    q_start = np.empty(nq, np.int64)
+    q_len = np.empty(nq, np.int64)
+    q_steps = np.empty(nq, np.int64)
+    for t in prange(n_rows):
+        pos = 0
+        for q in range(t, nq, n_rows):
+            seeds = seed_idx[seed_ptr[q]:seed_ptr[q + 1]]
+            nt, steps = _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps,
+                                 X[t], R[t], F[t], Q[t], T[t])
+            cnt = _collect_reset(T[t], nt, X[t], R[t], F[t], buf_nodes[t], buf_vals[t], pos, cap)
+            q_row[q] = t
+            q_start[q] = pos
+            q_len[q] = cnt
+            q_steps[q] = steps
+            if cnt > 0:
+                pos += cnt
+    return q_row, q_start, q_len, q_steps
+
+
+# ----------------------------------------------------------------------------- flow diffusion
+@njit(cache=True, inline="always")
+def _phi(t, qm1):
+    """Derivative of |t|^q / q: sign(t) |t|^(q-1)."""
+    if t >= 0.0:
+        return t ** qm1
+    return -((-t) ** qm1)
+
+
+@njit(cache=True)
+def _pnorm_mass(indptr, indices, data, x, v, y, base, qm1):
+    """Mass at v when x_v = y: base + sum_u w_uv phi(x_u - y) (self-loops excluded)."""
+    m = base
+    for e in range(indptr[v], indptr[v + 1]):
+        u = indices[e]
+        if u != v:
+            m += data[e] * _phi(x[u] - y, qm1)
+    return m
+
+
+@njit(cache=True)
+def _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_iters, tol, seed,
+              x, m, flag, S, A):
+    """Coordinate minimisation of the flow-diffusion dual (l2 for p == 2, else p-norm).
+
+    Dual: min_{x >= 0} (1/q) sum_{edges} w_ij |x_i - x_j|^q + sum_i x_i (T_i - Delta_i),
+    q = p / (p - 1). Mass m_i = Delta_i + sum_j w_ij phi(x_j - x_i). Each pass pushes every
+    node of S with m_i > T_i + tol, in a random order; a push sets m_i = T_i.
+    ``wdeg`` = weighted degree without self-loops (the l2 step size).
+    Returns (nS, passes, pushes, converged).
+    """
+    nS = 0
+    for k in range(src_nodes.shape[0]):
+        i = src_nodes[k]
+        if flag[i] == 0:
+            flag[i] = 1
+            S[nS] = i
+            nS += 1
+        m[i] += src_mass[k]
+    state = np.empty(1, np.uint64)
+    state[0] = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+    if state[0] == np.uint64(0):
+        state[0] = np.uint64(0x2545F4914F6CDD1D)
+    l2 = p == 2.0
+    qm1 = 1.0 / (p - 1.0)  # q - 1 with q = p / (p - 1)
+    passes = 0
+    pushes = 0
+    converged = False
+    while passes < max_iters:
+        nA = 0
+        for k in range(nS):
+            i = S[k]
+            if m[i] > sink[i] + tol:
+                A[nA] = i
+                nA += 1
+        if nA == 0:
+            converged = True
+            break
+        _shuffle(A, nA, state)
+        passes += 1
+        for a in range(nA):
+            i = A[a]
+            if l2:
+                delta = (m[i] - sink[i]) / wdeg[i]
+                x[i] += delta
+                m[i] = sink[i]
+                for e in range(indptr[i], indptr[i + 1]):
+                    j = indices[e]
+                    if j == i:
+                        continue
+                    if flag[j] == 0:
+                        flag[j] = 1
+                        S[nS] = j
+                        nS += 1
+                    m[j] += data[e] * delta
+            else:
+                x_old = x[i]
+                # base = Delta_i: strip the flows of the current x_i from m_i.
+                base = m[i] - _pnorm_mass(indptr, indices, data, x, i, x_old, 0.0, qm1)
+                target = sink[i]
+                lo = x_old
+                step = 1.0
+                hi = x_old + step
+                mh = _pnorm_mass(indptr, indices, data, x, i, hi, base, qm1)
+                while mh > target:
+                    lo = hi
+                    step *= 2.0
+                    hi = x_old + step
+                    mh = _pnorm_mass(indptr, indices, data, x, i, hi, base, qm1)
+                # Bisection keeps m(hi) <= T: the pushed node never violates afterwards.
+                inner = 0.5 * tol if tol > 0.0 else 0.0
+                for _ in range(200):
+                    if target - mh <= inner or hi - lo <= 1e-15 * max(1.0, hi):
+                        break
+                    mid = 0.5 * (lo + hi)
+                    mm = _pnorm_mass(indptr, indices, data, x, i, mid, base, qm1)
+                    if mm > target:
+                        lo = mid
+                    else:
+                        hi = mid
+                        mh = mm
+                x[i] = hi
+                m[i] = mh
+                for e in range(indptr[i], indptr[i + 1]):
+                    j = indices[e]
+                    if j == i:
+                        continue
+                    if flag[j] == 0:
+                        flag[j] = 1
+                        S[nS] = j
+                        nS += 1
+                    m[j] += data[e] * (_phi(hi - x[j], qm1) - _phi(x_old - x[j], qm1))
+            pushes += 1
+    return nS, passes, pushes, converged
+
+
+@njit(cache=True)
+def _flow_collect_reset(S, nS, x, m, flag, out_nodes, out_vals, pos, cap):
+    cnt = 0
+    for k in range(nS):
+        if x[S[k]] > 0.0:
+            cnt += 1
+    ok = pos + cnt <= cap
+    w = pos
+    for k in range(nS):
+        i = S[k]
+        if ok and x[i] > 0.0:
+            out_nodes[w] = i
+            out_vals[w] = x[i]
+            w += 1
+        x[i] = 0.0
+        m[i] = 0.0
+        flag[i] = 0
+    return cnt if ok else -1
+
+
+@njit(cache=True)
+def flow_query(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_iters, tol, seed,
+               x, m, flag, S, A, out_nodes, out_vals, out_mass):
+    """One flow diffusion; support and x in ``out_nodes/out_vals[:cnt]`` (capacity n).
+
+    ``out_mass[:nS]`` and ``A[:nS]`` receive the final mass of every touched node (for
+    KKT diagnostics). Returns (cnt, n_touched, passes, pushes, converged, max_excess).
+    """
+    nS, passes, pushes, conv = _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p,
+                                         max_iters, tol, seed, x, m, flag, S, A)
+    excess = 0.0
+    for k in range(nS):
+        i = S[k]
+        out_mass[k] = m[i]
+        A[k] = i
+        d = m[i] - sink[i]
+        if d > excess:
+            excess = d
+    cnt = _flow_collect_reset(S, nS, x, m, flag, out_nodes, out_vals, 0, out_nodes.shape[0])
+    return cnt, nS, passes, pushes, conv, excess
+
+
+@njit(cache=True, parallel=True)
+def flow_batch(indptr, indices, data, wdeg, sink, src_ptr, src_nodes, src_mass, p, max_iters, tol,
+               seeds, X, M, F, S, A, buf_nodes, buf_vals):
+    """Independent flow diffusions; query q has sources ``src_nodes[src_ptr[q]:src_ptr[q+1]]``.
+
+    Returns per query (row, start, length, passes, converged); length -1 = did not fit.
+    """
+    nq = src_ptr.shape[0] - 1
+    n_rows = X.shape[0]
+    cap = buf_nodes.shape[1]
+    q_row = np.empty(nq, np.int64)
+    q_start = np.empty(nq, np.int64)
+    q_len = np.empty(nq, np.int64)
+    q_passes = np.empty(nq, np.int64)
+    q_conv = np.empty(nq, np.bool_)
+    for t in prange(n_rows):
+        pos = 0
+        for q in range(t, nq, n_rows):
+            a = src_ptr[q]
+            b = src_ptr[q + 1]
+            nS, passes, pushes, conv = _flow_run(indptr, indices, data, wdeg, sink, src_nodes[a:b],
+                                                 src_mass[a:b], p, max_iters, tol, seeds[q],
+                                                 X[t], M[t], F[t], S[t], A[t])
+            cnt = _flow_collect_reset(S[t], nS, X[t], M[t], F[t], buf_nodes[t], buf_vals[t], pos, cap)
+            q_row[q] = t
+            q_start[q] = pos
+            q_len[q] = cnt
+            q_passes[q] = passes
+            q_conv[q] = conv
+            if cnt > 0:
+                pos += cnt
+    return q_row, q_start, q_len, q_passes, q_conv
+
+
+# ----------------------------------------------------------------------------- sweep cut
+@njit(cache=True)
+def _sweep_one(indptr, indices, data, deg, total, nodes, vals, normalize, tie_last, mask, order_out, profile):
+    """Sweep over ``nodes`` sorted by value (divided by degree if ``normalize``), descending.
+
+    Ties in value are broken by node index (ascending) so results are deterministic.
+    Writes the sorted nodes to ``order_out`` and each prefix's conductance to ``profile``.
+    Returns (best prefix length, best conductance). ``mask`` is left all-zero.
+    """
+    k = nodes.shape[0]
+    if k == 0:
+        return 0, 1.0
+    keys = np.empty(k, np.float64)
+    by_node = np.argsort(nodes, kind="mergesort")
+    for a in range(k):
+        i = nodes[by_node[a]]
+        v = vals[by_node[a]]
+        if normalize and deg[i] > 0.0:
+            v = v / deg[i]
+        keys[a] = -v
+    o = np.argsort(keys, kind="mergesort")
+    for a in range(k):
+        order_out[a] = nodes[by_node[o[a]]]
+    cut = 0.0
+    vol = 0.0
+    best = np.inf
+    best_len = 0
+    for a in range(k):
+        v = order_out[a]
+        dv = deg[v]
+        inner = 0.0
+        loop = 0.0
+        for e in range(indptr[v], indptr[v + 1]):
+            u = indices[e]
+            if u == v:
+                loop += data[e]
+            elif mask[u] != 0:
+                inner += data[e]
+        mask[v] = 1
+        cut += dv - loop - 2.0 * inner
+        vol += dv
+        den = min(vol, total - vol)
+        cond = cut / den if den > 0.0 else 1.0
+        profile[a] = cond
+        if cond < best or (tie_last and cond == best):
+            best = cond
+            best_len = a + 1
+    for a in range(k):
+        mask[order_out[a]] = 0
+    return best_len, best
+
+
+@njit(cache=True)
+def sweep_query(indptr, indices, data, deg, total, nodes, vals, normalize, tie_last, mask, order_out, profile):
+    return _sweep_one(indptr, indices, data, deg, total, nodes, vals, normalize, tie_last, mask,
+                      order_out, profile)
+
+
+@njit(cache=True, parallel=True)
+def sweep_batch(indptr, indices, data, deg, total, ptr, nodes, vals, normalize, tie_last, masks):
+    """Sweep cuts of many sparse score vectors ``nodes/vals[ptr[q]:ptr[q+1]]``.
+
+    Returns (sorted nodes, flat like ``nodes``; best prefix length per query; conductance
+    per query). ``masks`` has one all-zero row per thread.
+    """
+    nq = ptr.shape[0] - 1
+    n_rows = masks.shape[0]
+    order = np.empty_like(nodes)
+    prof = np.empty(nodes.shape[0], np.float64)
+    best_len = np.empty(nq, np.int64)
+    best_cond = np.empty(nq, np.float64)
+    for t in prange(n_rows):
+        for q in range(t, nq, n_rows):
+            a = ptr[q]
+            b = ptr[q + 1]
+            bl, bc = _sweep_one(indptr, indices, data, deg, total, nodes[a:b], vals[a:b], normalize,
+                                tie_last, masks[t], order[a:b], prof[a:b])
+            best_len[q] = bl
+            best_cond[q] = bc
+    return order, best_len, best_cond
