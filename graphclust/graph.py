@@ -90,6 +90,34 @@ class Graph:
             return index
         return self.node_ids[index]
 
+    def index(self, nodes: Any, name: str = "nodes") -> np.ndarray:
+        """Map nodes as the user names them to internal indices (the inverse of :meth:`ids`).
+
+        For a graph with original ids (networkx input) ``nodes`` are those ids; otherwise
+        indices in ``[0, n)``. One node or a sequence / set of nodes; unknown ids and
+        out-of-range indices raise ValueError naming them.
+        """
+        from .validation import check_seeds
+
+        if isinstance(nodes, (set, frozenset)):
+            nodes = sorted(nodes, key=repr) if self.node_ids is not None else sorted(nodes)
+        if self.node_ids is None:
+            return check_seeds(nodes, self.n_nodes, name=name)
+        items = list(nodes) if isinstance(nodes, (list, tuple, np.ndarray)) else [nodes]
+        if not items:
+            raise ValueError(f"{name} is empty: give at least one node.")
+        lookup = self.meta.get("_id_index")
+        if lookup is None:
+            lookup = {(v.item() if isinstance(v, np.generic) else v): i for i, v in enumerate(self.node_ids)}
+            self.meta["_id_index"] = lookup
+        out = np.empty(len(items), dtype=np.int64)
+        for k, v in enumerate(items):
+            try:
+                out[k] = lookup[v.item() if isinstance(v, np.generic) else v]
+            except (KeyError, TypeError):
+                raise ValueError(f"{name}: {v!r} is not a node of the graph.") from None
+        return out
+
     def to(self, device: str) -> "Graph":
         """Copy of the graph on ``device`` ("cpu", "cuda" or "auto"); self if already there."""
         device = resolve_device(device)
@@ -193,9 +221,12 @@ def _is_pyg_data(data: Any) -> bool:
 def _to_numpy(x: Any) -> Any:
     """Torch tensors and cupy arrays to numpy; everything else untouched."""
     if _is_torch(x):
+        import torch
+
         x = x.detach().cpu()
-        if x.is_sparse:
-            x = x.coalesce()
+        if x.layout != torch.strided:
+            # Any sparse layout (COO, CSR, CSC...) goes through COO, never through a dense copy.
+            x = (x if x.is_sparse else x.to_sparse_coo()).coalesce()
             idx = x.indices().numpy()
             return sp.csr_array((x.values().numpy(), (idx[0], idx[1])), shape=tuple(x.shape))
         return x.numpy()
@@ -299,8 +330,12 @@ def _validate_labels(labels: Any, n_nodes: int) -> np.ndarray | None:
         raise ValueError(f"labels must be 1-D with one entry per node ({n_nodes}), got shape {y.shape}.")
     if np.issubdtype(y.dtype, np.integer):
         return y.astype(np.int64, copy=True)
-    if np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
-        return y.astype(np.int64)
+    if np.issubdtype(y.dtype, np.floating):
+        if not np.all(np.isfinite(y)):
+            # Encoding NaN as one more category would also shift the -1 (unknown) entries.
+            raise ValueError("labels has non-finite entries (NaN or inf); mark unknown classes with -1.")
+        if np.all(y == np.round(y)):
+            return y.astype(np.int64)
     # Categorical labels (strings...): encode as 0..c-1 in sorted order.
     return np.unique(y, return_inverse=True)[1].astype(np.int64)
 
@@ -341,12 +376,19 @@ def _node_ids(nodes: list) -> np.ndarray | None:
         return None
     ids = np.empty(len(nodes), dtype=object)
     ids[:] = nodes
-    try:  # a homogeneous numeric or string array is nicer to use than object
+    # A homogeneous numeric or string array is nicer to use than object, but only when all ids
+    # share one kind: np.asarray([1, "a"]) would silently turn the int 1 into the string "1".
+    kinds = {
+        "int" if isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+        else "float" if isinstance(v, (float, np.floating))
+        else "str" if isinstance(v, str)
+        else "other"
+        for v in nodes
+    }
+    if len(kinds) == 1 and kinds != {"other"}:
         typed = np.asarray(nodes)
         if typed.ndim == 1 and typed.dtype != object:
             return typed
-    except Exception:
-        pass
     return ids
 
 
@@ -503,6 +545,52 @@ def as_graph(
     return g.to(device) if device is not None else g
 
 
+def _align_relations(graphs: list, names: list) -> tuple:
+    """Put every relation in the node order of the first relation.
+
+    Relations read from networkx graphs carry their own node order (the order nodes were
+    added), which usually differs between two graphs over the same nodes; stacking their
+    matrices as they are would silently mix up the nodes. A relation without ids (a matrix)
+    is read as nodes ``0..n-1`` when the ids are the integers ``0..n-1`` in some order, and
+    as already being in the reference order otherwise.
+    """
+    n = graphs[0].n_nodes
+    first = next(i for i, g in enumerate(graphs) if g.node_ids is not None)
+    ids_first = graphs[first].node_ids.tolist()
+    ref_is_range = all(isinstance(v, int) and not isinstance(v, bool) for v in ids_first) and set(
+        ids_first
+    ) == set(range(n))
+    # The first relation fixes the order (features and labels follow it).
+    ref = list(range(n)) if graphs[0].node_ids is None and ref_is_range else ids_first
+    node_ids = None if graphs[0].node_ids is None and ref_is_range else graphs[first].node_ids
+    adjacencies = []
+    for g, nm in zip(graphs, names):
+        if g.node_ids is None and not ref_is_range:
+            adjacencies.append(g.adjacency)
+            continue
+        ids = list(range(n)) if g.node_ids is None else g.node_ids.tolist()
+        if ids == ref:
+            adjacencies.append(g.adjacency)
+            continue
+        where = {v: i for i, v in enumerate(ids)}
+        try:
+            perm = np.array([where[v] for v in ref], dtype=np.int64)
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"relation {nm!r} has other node ids than relation {names[first]!r}; all relations must share "
+                "one node set."
+            ) from None
+        A = g.adjacency
+        if is_cupy_array(A):
+            import cupy
+
+            p = cupy.asarray(perm)
+            adjacencies.append(_canonical_csr(A[p][:, p], on_gpu=True))
+        else:
+            adjacencies.append(_canonical_csr(A[perm][:, perm]))
+    return node_ids, adjacencies
+
+
 def as_multiplex(
     relations: Any,
     *,
@@ -521,7 +609,9 @@ def as_multiplex(
     relations : list, dict or networkx MultiGraph
         A list of adjacencies (anything :func:`as_graph` reads), a dict ``{name: adjacency}``,
         or a networkx (Multi)Graph whose edges carry the relation name in the attribute
-        ``relation``.
+        ``relation``. Relations that carry node ids (networkx graphs) are aligned on them:
+        the first relation fixes the node order (features and labels follow it), and
+        relations over other node ids are refused.
     features, labels, weight, symmetrize, device, name
         As in :func:`as_graph`.
 
@@ -588,8 +678,11 @@ def as_multiplex(
     if len(sizes) != 1:
         raise ValueError(f"all relations must share one node set; got node counts {sorted(sizes)}.")
     n = graphs[0].n_nodes
+    adjacencies = [g.adjacency for g in graphs]
+    if node_ids is None and any(g.node_ids is not None for g in graphs):
+        node_ids, adjacencies = _align_relations(graphs, names)
     on_gpu = graphs[0].device == "cuda"
     X = _validate_features(features, n, on_gpu)
     y = _validate_labels(labels, n)
-    mg = MultiplexGraph([g.adjacency for g in graphs], names, X, y, node_ids, name)
+    mg = MultiplexGraph(adjacencies, names, X, y, node_ids, name)
     return mg.to(device) if device is not None else mg

@@ -151,7 +151,8 @@ def modularity(graph: Any, labels: Any, resolution: float = 1.0) -> float:
 def conductance(graph: Any, nodes: Any) -> float:
     """Conductance ``cut(S) / min(vol(S), vol(V) - vol(S))`` of a node set (weighted).
 
-    ``nodes`` is a sequence of node indices or a boolean mask. Returns 1.0 when the
+    ``nodes`` is a sequence or set of nodes (original ids for networkx input, as the local
+    estimators return them; indices otherwise) or a boolean mask. Returns 1.0 when the
     denominator is 0 (empty set, or a set holding the whole volume).
 
     Examples
@@ -164,17 +165,14 @@ def conductance(graph: Any, nodes: Any) -> float:
 
     g = as_graph(graph).to("cpu")
     n = g.n_nodes
-    idx = np.asarray(nodes)
-    if idx.dtype == bool:
-        if idx.shape != (n,):
-            raise ValueError(f"a boolean node mask must have length {n}, got {idx.shape}.")
-        mask = idx
-    else:
-        from .validation import check_seeds
-
-        mask = np.zeros(n, dtype=bool)
-        if idx.size:
-            mask[check_seeds(idx, n, name="nodes")] = True
+    mask = np.zeros(n, dtype=bool)
+    as_array = np.asarray(nodes) if isinstance(nodes, (list, tuple, np.ndarray)) else None
+    if as_array is not None and as_array.dtype == bool:
+        if as_array.shape != (n,):
+            raise ValueError(f"a boolean node mask must have length {n}, got {as_array.shape}.")
+        mask = as_array.copy()
+    elif not (hasattr(nodes, "__len__") and len(nodes) == 0):
+        mask[g.index(nodes if as_array is None else as_array, name="nodes")] = True
     A = g.adjacency
     deg = np.asarray(g.degrees())
     vol_s = float(deg[mask].sum())

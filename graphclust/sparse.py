@@ -65,11 +65,18 @@ def diag_scale(A: Any, left: Any = None, right: Any = None) -> Any:
 
     Either scale may be None. Returns a new CSR matrix with the sparsity pattern of A.
     """
-    xp = namespace_of(A).xp
-    A = A.tocsr(copy=True) if hasattr(A, "tocsr") else A.copy()
+    ns = namespace_of(A)
+    xp = ns.xp
+    A = A.tocsr(copy=True)
+    if not np.issubdtype(A.data.dtype, np.floating):
+        # An integer or boolean matrix would truncate the fractional scales to 0 in place.
+        A = A.astype(np.float64)
     if left is not None:
-        counts = xp.diff(A.indptr)
-        A.data *= xp.repeat(xp.asarray(left, dtype=A.data.dtype), counts.tolist() if xp is not np else counts)
+        left = xp.asarray(left, dtype=A.data.dtype)
+        if ns.is_gpu:  # cupy.repeat takes no array of repeats; a diagonal product is one cuSPARSE call
+            A = (ns.sparse.diags(left) @ A).tocsr()
+        else:
+            A.data *= np.repeat(left, np.diff(A.indptr))
     if right is not None:
         A.data *= xp.asarray(right, dtype=A.data.dtype)[A.indices]
     return A
@@ -139,17 +146,19 @@ def spmm(A: Any, X: Any, out: Any = None) -> Any:
     X = np.asarray(X)
     vector = X.ndim == 1
     X2 = X[:, None] if vector else X
+    # A 1-D out goes through the same (n, 1) view as a 1-D X.
+    out2 = out[:, None] if (out is not None and vector) else out
     if (
         sp.isspmatrix_csr(A) or isinstance(A, sp.csr_array)
     ) and X2.dtype in (np.float32, np.float64) and A.nnz * X2.shape[1] >= _SPMM_KERNEL_MIN_WORK:
         from .kernels.cpu import spmm as cpu_spmm
 
-        Y = cpu_spmm.csr_spmm(A.indptr, A.indices, A.data, np.ascontiguousarray(X2), out=out)
+        Y = cpu_spmm.csr_spmm(A.indptr, A.indices, A.data, np.ascontiguousarray(X2), out=out2)
     else:
         Y = np.asarray(A @ X2)
-        if out is not None:
-            out[...] = Y
-            Y = out
+        if out2 is not None:
+            out2[...] = Y
+            Y = out2
     return Y[:, 0] if vector else Y
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "check_scalar",
     "check_seeds",
     "check_node_vector",
+    "check_features",
     "check_choice",
 ]
 
@@ -154,3 +155,22 @@ def check_node_vector(x: Any, n_nodes: int, name: str, dtype: Any = np.float64) 
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} has non-finite entries.")
     return arr
+
+
+def check_features(features: Any, n_nodes: int) -> Any:
+    """Check node features: one row per node, numeric and finite; returns a validated copy.
+
+    The same check :func:`graphclust.as_graph` applies to ``features=``, for functions that
+    take features apart from a graph. Dense input comes back as a 2-D float array (a 1-D
+    vector becomes one column; float32 stays float32), sparse input as a float64 CSR matrix
+    (canonical, as an adjacency); both stay on their device. ``None`` is returned as is.
+
+    Examples
+    --------
+    >>> check_features([[1, 0], [0, 1], [1, 1]], 3).dtype
+    dtype('float64')
+    """
+    from .backend import is_cupy_array
+    from .graph import _validate_features
+
+    return _validate_features(features, n_nodes, on_gpu=is_cupy_array(features))

@@ -59,8 +59,10 @@ def dataset_path(name: str, data_home: str | os.PathLike | None = None) -> Path:
     shipped in the package. ``name`` may also be a path to an npz file.
     """
     p = Path(name)
-    if p.suffix == ".npz" and p.exists():
-        return p
+    if p.suffix == ".npz":
+        if p.exists():
+            return p
+        name = p.stem
     candidates = []
     if data_home is not None:
         candidates.append(Path(data_home))

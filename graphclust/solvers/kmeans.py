@@ -32,6 +32,7 @@ def kmeans(
     random_state: Any = None,
     device: str | None = None,
     method: str = "auto",
+    init_sample: int | None = None,
 ) -> tuple[Any, Any, float]:
     """Cluster the rows of a dense array with k-means (k-means++ init, best of ``n_init``).
 
@@ -56,6 +57,12 @@ def kmeans(
     method : {"auto", "sklearn", "lloyd"}, default="auto"
         ``"auto"`` is scikit-learn on CPU and :func:`lloyd_kmeans` on GPU; ``"lloyd"``
         forces the namespace implementation on either device.
+    init_sample : int, optional
+        When given and smaller than ``n_samples``, the ``n_init`` k-means++ starts and
+        their Lloyd runs use a uniform random subset of that many rows (without
+        replacement); the best centers then seed one Lloyd run on all rows. The result
+        is a local minimum of the full k-means objective, found at a fraction of the
+        cost when ``n_samples`` is large (the restarts, not the final run, dominate).
 
     Returns
     -------
@@ -90,11 +97,28 @@ def kmeans(
         raise ValueError("X contains NaN or infinite values.")
     if method == "sklearn" and ns.is_gpu:
         raise ValueError("method='sklearn' runs on CPU only; use method='lloyd' or 'auto' on the GPU.")
-    if method == "lloyd" or (method == "auto" and ns.is_gpu):
-        return lloyd_kmeans(X, n_clusters, n_init=n_init, max_iter=max_iter, tol=tol, rng=rng, xp=ns.xp)
+    use_lloyd = method == "lloyd" or (method == "auto" and ns.is_gpu)
+    init = None
+    if init_sample is not None:
+        init_sample = check_scalar(init_sample, "init_sample", kind=int, low=n_clusters)
+        if init_sample < n:
+            rows = ns.xp.asarray(np.sort(rng.choice(n, size=init_sample, replace=False)))
+            _, init, _ = _run(X[rows], n_clusters, n_init, max_iter, tol, rng, ns.xp, use_lloyd, None)
+    return _run(X, n_clusters, n_init, max_iter, tol, rng, ns.xp, use_lloyd, init)
+
+
+def _run(
+    X: Any, k: int, n_init: int, max_iter: int, tol: float, rng: np.random.Generator, xp: Any, use_lloyd: bool, init: Any
+) -> tuple[Any, Any, float]:
+    """One k-means call: from ``init`` centers when given (one run), else ``n_init`` k-means++ starts."""
+    if use_lloyd:
+        return lloyd_kmeans(X, k, n_init=n_init, max_iter=max_iter, tol=tol, rng=rng, xp=xp, init=init)
     from sklearn.cluster import KMeans
 
-    km = KMeans(n_clusters, n_init=n_init, max_iter=max_iter, tol=tol, random_state=seed_from(rng))
+    if init is None:
+        km = KMeans(k, n_init=n_init, max_iter=max_iter, tol=tol, random_state=seed_from(rng))
+    else:
+        km = KMeans(k, init=np.asarray(init, dtype=X.dtype), n_init=1, max_iter=max_iter, tol=tol, random_state=seed_from(rng))
     km.fit(X)
     return km.labels_.astype(np.int64), km.cluster_centers_, float(km.inertia_)
 
@@ -108,6 +132,7 @@ def lloyd_kmeans(
     tol: float = 1e-4,
     rng: np.random.Generator,
     xp: Any = np,
+    init: Any = None,
 ) -> tuple[Any, Any, float]:
     """k-means++ (greedy, ``2 + log k`` local trials) then Lloyd, in the array namespace ``xp``.
 
@@ -125,6 +150,8 @@ def lloyd_kmeans(
     rng : numpy.random.Generator
     xp : module, default=numpy
         ``numpy`` or ``cupy``.
+    init : array of shape (k, d), optional
+        Starting centers: one Lloyd run from them instead of ``n_init`` k-means++ starts.
 
     Returns
     -------
@@ -140,6 +167,8 @@ def lloyd_kmeans(
     """
     x_sq = xp.einsum("ij,ij->i", X, X)
     tol_abs = float(tol * xp.mean(xp.var(X, axis=0)))
+    if init is not None:
+        return _lloyd(X, x_sq, xp.asarray(init, dtype=X.dtype).copy(), max_iter, tol_abs, xp)
     best = None
     for _ in range(n_init):
         centers = _kmeans_plusplus(X, x_sq, n_clusters, rng, xp)

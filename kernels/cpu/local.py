@@ -103,6 +103,13 @@ def _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, fla
         x[j] += alpha * rj
         r[j] = half * rj
         delta = half * rj / dj
+        # Re-queue j before its neighbours, as LocalGraphClustering's pprgrow (same FIFO
+        # order, same result). Weighted degree in the test: pprgrow_weighted uses the
+        # unweighted degree here; we choose the consistent threshold.
+        if r[j] >= eps * dj:
+            flag[j] |= 2
+            queue[(head + size) % n] = j
+            size += 1
         for e in range(indptr[j], indptr[j + 1]):
             u = indices[e]
             old = r[u]
@@ -116,12 +123,6 @@ def _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, fla
                 flag[u] |= 2
                 queue[(head + size) % n] = u
                 size += 1
-        # Weighted degree in the re-queue test (LocalGraphClustering's pprgrow_weighted uses
-        # the unweighted degree here; we choose the consistent threshold).
-        if flag[j] & 2 == 0 and r[j] >= eps * dj:
-            flag[j] |= 2
-            queue[(head + size) % n] = j
-            size += 1
         steps += 1
     # Leave the queue empty (flags cleared) so the workspace is clean after reset.
     while size > 0:
@@ -437,7 +438,8 @@ def _sweep_one(indptr, indices, data, deg, total, nodes, vals, normalize, tie_la
         cut += dv - loop - 2.0 * inner
         vol += dv
         den = min(vol, total - vol)
-        cond = cut / den if den > 0.0 else 1.0
+        # Relative guard: near the whole graph, total - vol is rounding noise.
+        cond = max(cut, 0.0) / den if den > 1e-12 * total else 1.0
         profile[a] = cond
         if cond < best or (tie_last and cond == best):
             best = cond
@@ -475,3 +477,24 @@ def sweep_batch(indptr, indices, data, deg, total, ptr, nodes, vals, normalize, 
             best_len[q] = bl
             best_cond[q] = bc
     return order, best_len, best_cond
+
+
+@njit(cache=True)
+def set_conductance(indptr, indices, data, deg, total, nodes, mask):
+    """(conductance, cut, volume) of the node set ``nodes`` (distinct); ``mask`` all-zero in
+    and out. Conductance = cut / min(vol, total - vol), 1 when the denominator is 0."""
+    for a in range(nodes.shape[0]):
+        mask[nodes[a]] = 1
+    vol = 0.0
+    cut = 0.0
+    for a in range(nodes.shape[0]):
+        v = nodes[a]
+        vol += deg[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            if mask[indices[e]] == 0:
+                cut += data[e]
+    for a in range(nodes.shape[0]):
+        mask[nodes[a]] = 0
+    den = min(vol, total - vol)
+    cond = cut / den if den > 1e-12 * total else 1.0
+    return cond, cut, vol

@@ -1,0 +1,279 @@
+"""Shared plumbing of the local-clustering functions: graph preparation, seed resolution,
+reusable workspaces and the sparse score-vector result type.
+
+Everything here exists so that a *query* costs work proportional to the region it touches:
+
+- the CSR arrays, degrees and the id -> index map of a :class:`~graphclust.Graph` are computed
+  once and cached in ``graph.meta`` (an O(n + m) pass per graph, not per query);
+- the per-node scratch arrays (the *workspace*) are allocated once per thread and size and
+  reused; kernels reset only the entries they touched, so the workspace is all-zero between
+  queries (``numpy.zeros`` uses calloc, so even the first allocation writes no pages).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..graph import Graph, as_graph
+from ..validation import check_seeds
+
+__all__ = ["LocalScores", "prepare", "resolve_seeds", "kernels", "workspace", "Prepared"]
+
+_CACHE_KEY = "_graphclust_local"
+
+
+def kernels():
+    """The numba kernels, imported on first use (no JIT work at ``import graphclust``)."""
+    from graphclust.kernels.cpu import local as _k
+
+    return _k
+
+
+@dataclass
+class Prepared:
+    """CSR arrays and degree vectors of one undirected graph, in the kernels' dtypes."""
+
+    graph: Graph
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    deg: np.ndarray  # weighted degree (row sums, self-loops included)
+    wdeg: np.ndarray  # weighted degree without self-loops (l2 flow step size)
+    total: float  # vol(V) = sum of all weights
+    _id_map: dict | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> int:
+        return int(self.deg.shape[0])
+
+    def id_map(self) -> dict:
+        if self._id_map is None:
+            self._id_map = {v: i for i, v in enumerate(self.graph.node_ids.tolist())}
+        return self._id_map
+
+
+def prepare(graph: Any) -> Prepared:
+    """Validate ``graph`` (anything :func:`graphclust.as_graph` accepts) and return its arrays.
+
+    The result is cached on the :class:`Graph` so repeated queries on one Graph object pay
+    the O(n + m) preparation once.
+    """
+    g = graph if isinstance(graph, Graph) else as_graph(graph)
+    cached = g.meta.get(_CACHE_KEY) if isinstance(g.meta, dict) else None
+    if cached is not None and cached.graph.adjacency is g.adjacency:
+        return cached
+    if g.directed:
+        raise ValueError("local clustering needs an undirected graph; got a directed one.")
+    if g.device != "cpu":
+        # The push methods are sequential per query (Gauss-Seidel); they run on the CPU.
+        g = g.to("cpu")
+    A = g.adjacency
+    if not sp.issparse(A):  # pragma: no cover - as_graph always gives CSR
+        A = sp.csr_array(A)
+    A = A.tocsr()
+    indptr = np.asarray(A.indptr, dtype=np.int64)
+    indices = np.asarray(A.indices)
+    if indices.dtype not in (np.int32, np.int64):
+        indices = indices.astype(np.int64)
+    data = np.asarray(A.data, dtype=np.float64)
+    n = A.shape[0]
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    deg = np.bincount(rows, weights=data, minlength=n).astype(np.float64)
+    diag = np.asarray(A.diagonal(), dtype=np.float64)
+    wdeg = deg - diag
+    prep = Prepared(g, indptr, indices, data, deg, wdeg, float(data.sum()))
+    if isinstance(g.meta, dict):
+        g.meta[_CACHE_KEY] = prep
+    return prep
+
+
+def resolve_seeds(prep: Prepared, seeds: Any, name: str = "seeds") -> np.ndarray:
+    """Turn seed node ids into internal indices (int64, at least one).
+
+    For graphs with original node ids (networkx input) seeds are those ids; otherwise
+    indices in ``[0, n)``. Unknown ids or out-of-range indices raise ValueError.
+    """
+    g = prep.graph
+    if g.node_ids is None:
+        return check_seeds(seeds, prep.n, name=name)
+    if isinstance(seeds, (list, tuple, np.ndarray, set, frozenset)):
+        items = list(seeds)
+    else:
+        items = [seeds]
+    if not items:
+        raise ValueError(f"{name} is empty: give at least one seed node.")
+    m = prep.id_map()
+    out = np.empty(len(items), dtype=np.int64)
+    for k, s in enumerate(items):
+        key = s.item() if isinstance(s, np.generic) else s
+        try:
+            out[k] = m[key]
+        except (KeyError, TypeError):
+            raise ValueError(f"{name}: node {s!r} is not a node of the graph.") from None
+    return out
+
+
+def node_vector(prep: Prepared, values: Any, name: str, dtype: Any = None) -> np.ndarray:
+    """A per-node array (graph node order) from an array-like or, for graphs with node ids,
+    a mapping ``{node id: value}`` covering every node."""
+    n = prep.n
+    if isinstance(values, Mapping):
+        if prep.graph.node_ids is None:
+            keys = range(n)
+        else:
+            keys = prep.graph.node_ids.tolist()
+        try:
+            values = [values[k] for k in keys]
+        except KeyError as exc:
+            raise ValueError(f"{name}: no value for node {exc.args[0]!r}.") from None
+    arr = np.asarray(values) if dtype is None else np.asarray(values, dtype=dtype)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise ValueError(f"{name} must have one entry per node ({n}), got shape {arr.shape}.")
+    return arr
+
+
+class _Workspace:
+    """Zeroed per-node scratch arrays, ``rows`` x ``n`` (one row per thread)."""
+
+    def __init__(self, n: int, rows: int):
+        self.n, self.rows = n, rows
+        self.f1 = np.zeros((rows, n))
+        self.f2 = np.zeros((rows, n))
+        self.u8 = np.zeros((rows, n), dtype=np.uint8)
+        self.i1 = np.empty((rows, n), dtype=np.int64)
+        self.i2 = np.empty((rows, n), dtype=np.int64)
+        self.clean = True
+
+    def row_out(self):
+        """Output buffers of capacity n for single queries (no zeroing needed)."""
+        if not hasattr(self, "_out"):
+            self._out = (np.empty(self.n, np.int64), np.empty(self.n), np.empty(self.n))
+        return self._out
+
+
+_local = threading.local()
+
+
+class workspace:
+    """Context manager lending the calling thread's cached workspace for ``n`` nodes.
+
+    Kernels leave the float and flag arrays all-zero; if a call fails half-way the workspace
+    is dropped instead of reused.
+    """
+
+    def __init__(self, n: int, rows: int = 1):
+        self.n, self.rows = int(n), int(rows)
+
+    def __enter__(self) -> _Workspace:
+        ws = getattr(_local, "ws", None)
+        if ws is None or ws.n != self.n or ws.rows < self.rows or not ws.clean:
+            ws = _Workspace(self.n, self.rows)
+            _local.ws = ws
+        ws.clean = False
+        self.ws = ws
+        return ws
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.ws.clean = exc_type is None
+        if exc_type is not None:
+            _local.ws = None
+
+
+@dataclass
+class LocalScores:
+    """A sparse score vector returned by the diffusions.
+
+    Attributes
+    ----------
+    indices : ndarray of int64
+        Internal node indices (0..n-1) with a non-zero score, sorted by score descending
+        (ties by index).
+    values : ndarray of float64
+        The scores, aligned with ``indices``.
+    n_nodes : int
+        Length of the full vector.
+    node_ids : ndarray
+        ``indices`` mapped to the graph's original node ids (networkx nodes); equal to
+        ``indices`` for graphs without ids.
+    info : dict
+        Diagnostics of the run (pushes, passes, convergence, residual mass...).
+    """
+
+    indices: np.ndarray
+    values: np.ndarray
+    n_nodes: int
+    node_ids: np.ndarray
+    info: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.indices.shape[0])
+
+    def to_sparse(self) -> sp.coo_array:
+        """The scores as a 1-D ``scipy.sparse.coo_array`` of length ``n_nodes``."""
+        return sp.coo_array((self.values, (self.indices,)), shape=(self.n_nodes,))
+
+    def to_dense(self) -> np.ndarray:
+        """The scores as a dense vector of length ``n_nodes`` (O(n) memory)."""
+        out = np.zeros(self.n_nodes)
+        out[self.indices] = self.values
+        return out
+
+    def to_dict(self) -> dict:
+        """``{node id: score}`` for the non-zero scores."""
+        return dict(zip(self.node_ids.tolist(), self.values.tolist()))
+
+
+def make_scores(prep: Prepared, nodes: np.ndarray, vals: np.ndarray, info: dict) -> LocalScores:
+    nodes = np.asarray(nodes, dtype=np.int64)
+    vals = np.asarray(vals, dtype=np.float64)
+    order = np.lexsort((nodes, -vals))
+    nodes, vals = nodes[order], vals[order]
+    return LocalScores(nodes, vals, prep.n, prep.graph.ids(nodes), info)
+
+
+def seed_sets(prep: Prepared, seeds: Any, name: str = "seeds") -> list[np.ndarray]:
+    """Queries of a batch: each entry of ``seeds`` is one seed or a collection of seeds."""
+    if isinstance(seeds, np.ndarray) and seeds.ndim == 1:
+        return [resolve_seeds(prep, s, name) for s in seeds.tolist()] if prep.graph.node_ids is not None \
+            else [a[None] for a in check_seeds(seeds, prep.n, name)]
+    try:
+        items = list(seeds)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of seeds (one query per entry).") from None
+    if not items:
+        raise ValueError(f"{name} is empty: give at least one query.")
+    return [resolve_seeds(prep, s, name) for s in items]
+
+
+def flatten(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    ptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(s) for s in sets])
+    flat = np.concatenate(sets).astype(np.int64) if sets else np.zeros(0, np.int64)
+    return ptr, flat
+
+
+def n_threads() -> int:
+    import numba
+
+    return int(numba.get_num_threads())
+
+
+def gather(q_row, q_start, q_len, buf_nodes, buf_vals) -> list:
+    """Per-query (nodes, values) copies out of the per-row buffers; None where it overflowed."""
+    out = []
+    for r, s, ln in zip(q_row.tolist(), q_start.tolist(), q_len.tolist()):
+        if ln < 0:
+            out.append(None)
+        else:
+            out.append((buf_nodes[r, s:s + ln].copy(), buf_vals[r, s:s + ln].copy()))
+    return out
+
+
+def batch_capacity(n: int, n_queries: int, rows: int, hint: int) -> int:
+    """Per-row buffer capacity: room for ``hint`` entries per query, at most 2**23."""
+    per_row = -(-n_queries // rows)
+    return int(max(min(n, 1 << 23), min(n * per_row, hint * per_row, 1 << 23)))

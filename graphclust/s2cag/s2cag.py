@@ -1,0 +1,263 @@
+"""S2CAG: spectral subspace clustering of attributed graphs (Lin, Yang, Zheng, Ke, KDD 2025).
+
+Pipeline (official code ``HKBU-LAGAS/S2CAG``, see docs/s2cag.md):
+
+1. ``P`` = the official propagation matrix, ``X_hat`` = TF-IDF + attribute-degree normalised
+   attributes (:mod:`graphclust.s2cag.preprocessing`); ``X_hat`` stays sparse.
+2. Normalised smoothed representation ``Z = sum_t w_t P^t X_hat``, either materialised
+   (explicit path, ``n x d`` dense) or applied as an operator (implicit path, never formed),
+   chosen by the official cost rule.
+3. Randomized SVD of ``Z`` with ``k + oversample`` columns and ``tau`` power steps; the first
+   left singular vector (the trivial, degree-like one) is dropped and the next ``k`` kept.
+4. SNEM rounding of those ``k`` vectors.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ..backend import get_namespace, namespace_of
+from ..base import BaseClusterer
+from ..sparse import spmm, transpose_csr
+from ..solvers.propagate import geometric_coefficients, propagate
+from ..solvers.randomized import randomized_svd
+from ..solvers.rounding import snem_rounding
+from ..validation import check_scalar
+from .preprocessing import normalize_attributes, propagation_matrix
+
+__all__ = ["S2CAG", "official_cost", "start_block"]
+
+
+def official_cost(n: int, d: int, nnz_p: int, k: int, T: int, tau: int, oversample: int = 10) -> tuple[int, int]:
+    """The official cost rule of S2CAG: ``(cost_explicit, cost_implicit)``.
+
+    ``cost_explicit = nnz(P) d T + 2 (tau+1) n d (k+p) + 3 n (k+p)^2`` (materialise ``Z``),
+    ``cost_implicit = 2 (tau+1) (n d + nnz(P) T) (k+p) + 3 n (k+p)^2`` (apply ``Z`` as an
+    operator). The explicit path is taken when its cost is strictly smaller.
+
+    Examples
+    --------
+    >>> official_cost(1000, 50, 5000, 5, 10, 7)
+    (15175000, 24675000)
+    """
+    b = k + oversample
+    explicit = nnz_p * d * T + 2 * (tau + 1) * n * d * b + 3 * n * b * b
+    implicit = 2 * (tau + 1) * (n * d + nnz_p * T) * b + 3 * n * b * b
+    return int(explicit), int(implicit)
+
+
+def start_block(random_state: Any, rng: np.random.Generator | None, shape: tuple[int, int]) -> np.ndarray:
+    """Gaussian start block of the S2CAG solvers (host numpy array).
+
+    With an integer ``random_state`` the block is ``np.random.RandomState(random_state)
+    .normal(size=shape)``: for ``random_state=0`` this is exactly the official code's draw
+    (``RandomState(0)``), which faithful reproduction needs. Otherwise (a Generator, a legacy
+    RandomState or None) it is drawn from the Generator ``rng`` made by the estimator.
+    """
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return np.random.RandomState(int(random_state)).normal(size=shape)
+    if rng is None:
+        rng = np.random.default_rng()
+    return rng.standard_normal(shape)
+
+
+class _S2CAGCommon(BaseClusterer):
+    """Shared parameter checks and preprocessing of S2CAG and M-S2CAG."""
+
+    _requires_features = True
+
+    def _check_common(self) -> None:
+        check_scalar(self.T, "T", kind=int, low=0)
+        check_scalar(self.alpha, "alpha", low=0, low_inclusive=False)
+        check_scalar(self.tau, "tau", kind=int, low=0)
+        check_scalar(self.snem_iter, "snem_iter", kind=int, low=0)
+        check_scalar(self.symmetric_self_loops, "symmetric_self_loops", low=0)
+        check_scalar(self.self_loops, "self_loops", low=0)
+        if self.attribute_norm not in ("degree", "l2", None):
+            raise ValueError(f"attribute_norm must be 'degree', 'l2' or None, got {self.attribute_norm!r}.")
+        if self.signed_features not in ("raise", "fallback"):
+            raise ValueError(f"signed_features must be 'raise' or 'fallback', got {self.signed_features!r}.")
+
+    def _preprocess(self, graph: Any) -> tuple[Any, Any]:
+        P = propagation_matrix(
+            graph.adjacency,
+            symmetric_self_loops=self.symmetric_self_loops,
+            symmetric_normalization=self.symmetric_normalization,
+            self_loops=self.self_loops,
+        )
+        X = normalize_attributes(
+            graph.features,
+            tfidf_transform=self.tfidf,
+            attribute_norm=self.attribute_norm,
+            signed_features=self.signed_features,
+        )
+        return P, X
+
+
+def _feature_ops(X: Any) -> tuple[Any, Any]:
+    """``M -> X @ M`` and ``M -> X^T @ M`` for a sparse (explicit CSR transpose) or dense X."""
+    if hasattr(X, "indptr"):
+        XT = transpose_csr(X)
+        return (lambda M: spmm(X, M)), (lambda M: spmm(XT, M))
+    return (lambda M: X @ M), (lambda M: X.T @ M)
+
+
+def _dense(X: Any) -> Any:
+    return X.toarray() if hasattr(X, "toarray") else X
+
+
+class S2CAG(_S2CAGCommon):
+    """S2CAG: spectral subspace clustering of attributed graphs (KDD 2025).
+
+    Parameters
+    ----------
+    n_clusters : int
+        Number of clusters k.
+    T : int, default 10
+        Order of the smoothing polynomial (propagation steps).
+    alpha : float, default 0.9
+        Ratio of consecutive weights ``w_t ~ alpha^t`` (> 0; values > 1 favour far hops and
+        are used by the official per-dataset settings).
+    tau : int, default 7
+        Power steps of the randomized SVD.
+    oversample : int, default 10
+        Extra columns of the randomized SVD (official: 10).
+    path : {"auto", "explicit", "implicit"}, default "auto"
+        ``"auto"`` applies the official cost rule (:func:`official_cost`). ``"explicit"``
+        materialises ``Z`` (dense ``n x d``); ``"implicit"`` applies ``Z`` as an operator and
+        never forms a dense ``n x d`` matrix.
+    faithful : bool, default True
+        True reproduces the official randomized SVD: no re-orthonormalisation between power
+        steps. False re-orthonormalises (QR) after every product: same result in exact
+        arithmetic, but stable when ``(sigma_1/sigma_k)^(2 tau + 1)`` exceeds 1e16, where the
+        official loop returns rounding noise in the trailing directions (e.g. amazon_photo).
+    drop_first : bool, default True
+        Drop the leading left singular vector (official) before rounding.
+    tfidf : bool, default True
+        TF-IDF with l2 rows on the attributes (official; for bag-of-words counts).
+    attribute_norm : {"degree", "l2", None}, default "degree"
+        Row scaling of the attributes: official attribute-degree normalisation
+        ``diag(X X^T 1)^{-1/2} X``, unit l2 rows, or none.
+    signed_features : {"raise", "fallback"}, default "raise"
+        Features with negative entries under TF-IDF or the degree step: raise a ValueError, or
+        fall back to no TF-IDF and l2 rows (warning).
+    symmetric_self_loops, self_loops : float, default 1.0
+        Self-loop weights added before the symmetric and before the row normalisation of the
+        propagation matrix (official: 1 and 1). See :func:`propagation_matrix`.
+    symmetric_normalization : bool, default True
+        Apply the symmetric normalisation step (official).
+    snem_iter : int, default 100
+        SNEM rounding steps (stops early at a fixed point, which changes nothing).
+    random_state : int, Generator or None, default 0
+        An int seeds ``np.random.RandomState(random_state).normal`` for the start block:
+        ``0`` gives the official draw. A Generator or None draws from that generator.
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+    verbose : bool, default False
+
+    Attributes
+    ----------
+    labels_ : ndarray of int64 (n,)
+    embedding_ : ndarray (n, k)
+        The k singular vectors given to SNEM.
+    singular_values_ : ndarray (k + oversample,)
+        Approximate singular values of Z.
+    path_ : {"explicit", "implicit"}
+        The path that was used.
+
+    Examples
+    --------
+    >>> import graphclust as gc
+    >>> g = gc.datasets.load("cora")                           # doctest: +SKIP
+    >>> labels = gc.S2CAG(n_clusters=7).fit_predict(g)         # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        T: int = 10,
+        alpha: float = 0.9,
+        tau: int = 7,
+        oversample: int = 10,
+        *,
+        path: str = "auto",
+        faithful: bool = True,
+        drop_first: bool = True,
+        tfidf: bool = True,
+        attribute_norm: str | None = "degree",
+        signed_features: str = "raise",
+        symmetric_self_loops: float = 1.0,
+        symmetric_normalization: bool = True,
+        self_loops: float = 1.0,
+        snem_iter: int = 100,
+        random_state: Any = 0,
+        device: str = "cpu",
+        verbose: bool = False,
+    ) -> None:
+        self.n_clusters = n_clusters
+        self.T = T
+        self.alpha = alpha
+        self.tau = tau
+        self.oversample = oversample
+        self.path = path
+        self.faithful = faithful
+        self.drop_first = drop_first
+        self.tfidf = tfidf
+        self.attribute_norm = attribute_norm
+        self.signed_features = signed_features
+        self.symmetric_self_loops = symmetric_self_loops
+        self.symmetric_normalization = symmetric_normalization
+        self.self_loops = self_loops
+        self.snem_iter = snem_iter
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    def _validate_params(self, graph: Any) -> None:
+        super()._validate_params(graph)
+        self._check_common()
+        check_scalar(self.oversample, "oversample", kind=int, low=0)
+        if self.path not in ("auto", "explicit", "implicit"):
+            raise ValueError(f"path must be 'auto', 'explicit' or 'implicit', got {self.path!r}.")
+        k, n, d = int(self.n_clusters), graph.n_nodes, graph.features.shape[1]
+        need = k + int(bool(self.drop_first))
+        if need > min(n, d):
+            raise ValueError(
+                f"S2CAG needs {need} singular vectors (n_clusters={k}"
+                f"{' + 1 dropped' if self.drop_first else ''}) but Z = sum P^t X has rank at most "
+                f"min(n_nodes, n_features) = {min(n, d)}."
+            )
+
+    def _fit(self, graph: Any, rng: np.random.Generator | None) -> None:
+        P, X = self._preprocess(graph)
+        ns = namespace_of(P)
+        k, T, tau, alpha = int(self.n_clusters), int(self.T), int(self.tau), float(self.alpha)
+        n, d = X.shape
+        b = min(k + max(int(self.oversample), int(bool(self.drop_first))), n, d)
+        cost_exp, cost_imp = official_cost(n, d, int(P.nnz), k, T, tau, int(self.oversample))
+        path = self.path if self.path != "auto" else ("explicit" if cost_exp < cost_imp else "implicit")
+        if path == "explicit":
+            # official PowerIteration weights; Z is dense n x d by definition of this path
+            Z = propagate(P, _dense(X), geometric_coefficients(T, alpha, "power_iteration"), verbose=self.verbose)
+            matvec, rmatvec = (lambda M: Z @ M), (lambda M: Z.T @ M)
+        else:
+            coeffs = geometric_coefficients(T, alpha, "series")
+            PT = transpose_csr(P)
+            xmul, xtmul = _feature_ops(X)
+
+            def matvec(M: Any) -> Any:
+                return propagate(P, xmul(M), coeffs)
+
+            def rmatvec(M: Any) -> Any:
+                return xtmul(propagate(PT, M, coeffs))
+
+        G = ns.asarray(start_block(self.random_state, rng, (d, b)))
+        U, s, _ = randomized_svd(matvec, rmatvec, G, tau, renormalize=not self.faithful, verbose=self.verbose)
+        first = 1 if self.drop_first else 0
+        V = U[:, first:first + k]
+        labels = snem_rounding(V, int(self.snem_iter))
+        self.path_ = path
+        self.labels_ = ns.to_numpy(labels).astype(np.int64)
+        self.embedding_ = ns.to_numpy(V)
+        self.singular_values_ = ns.to_numpy(s)

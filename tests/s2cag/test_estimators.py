@@ -1,0 +1,143 @@
+"""S2CAG / MS2CAG estimators on planted attributed graphs; API, options and errors."""
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from graphclust import as_graph, metrics
+from graphclust.datasets import sbm
+from graphclust.s2cag import MS2CAG, S2CAG, official_cost
+
+
+def _attributed_sbm(sizes=(150, 150, 150), d=60, p_in=0.06, p_out=0.008, seed=0):
+    """SBM plus bag-of-words counts: block r favours words r*d/K ... (r+1)*d/K - 1."""
+    g = sbm(list(sizes), p_in=p_in, p_out=p_out, random_state=seed)
+    rng = np.random.default_rng(seed + 1)
+    K = len(sizes)
+    rates = np.full((K, d), 0.05)
+    for r in range(K):
+        rates[r, r * d // K:(r + 1) * d // K] = 0.3
+    X = rng.poisson(rates[g.labels]).astype(float)
+    return as_graph(g.adjacency, features=sp.csr_array(X), labels=g.labels)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return _attributed_sbm()
+
+
+@pytest.mark.parametrize("est", [S2CAG(3), S2CAG(3, faithful=False), S2CAG(3, path="explicit"),
+                                 MS2CAG(3), MS2CAG(3, mode="dense")])
+def test_recovers_planted_blocks(planted, est):
+    labels = est.fit_predict(planted)
+    assert labels.dtype == np.int64 and labels.shape == (450,)
+    assert metrics.ari(planted.labels, labels) > 0.9
+    assert est.embedding_.shape == (450, 3)
+
+
+def test_paths_agree_and_auto_follows_cost_rule(planted):
+    a = S2CAG(3, path="explicit").fit(planted)
+    b = S2CAG(3, path="implicit").fit(planted)
+    assert metrics.ari(a.labels_, b.labels_) > 0.95
+    c = S2CAG(3).fit(planted)
+    n, d = planted.features.shape
+    nnz_p = planted.adjacency.nnz + n  # the two self-loop additions give one diagonal
+    e, i = official_cost(n, d, nnz_p, 3, 10, 7)
+    assert c.path_ == ("explicit" if e < i else "implicit")
+
+
+def test_faithful_and_renormalised_agree_when_well_conditioned(planted):
+    a = S2CAG(3).fit(planted)
+    b = S2CAG(3, faithful=False).fit(planted)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(np.abs(a.embedding_), np.abs(b.embedding_), atol=1e-3)
+
+
+def test_ms2cag_implicit_equals_official_dense_path(planted):
+    a = MS2CAG(3, tau=30).fit(planted)
+    b = MS2CAG(3, tau=30, mode="dense").fit(planted)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(a.embedding_, b.embedding_, atol=1e-8)
+
+
+def test_sparse_and_dense_features_same_labels(planted):
+    dense = as_graph(planted.adjacency, features=planted.features.toarray())
+    np.testing.assert_array_equal(S2CAG(3).fit_predict(dense), S2CAG(3).fit_predict(planted))
+    np.testing.assert_array_equal(MS2CAG(3).fit_predict(dense), MS2CAG(3).fit_predict(planted))
+
+
+def test_random_state_reproducible_and_int_seed_is_official_draw(planted):
+    a = S2CAG(3, random_state=np.random.default_rng(5)).fit_predict(planted)
+    b = S2CAG(3, random_state=np.random.default_rng(5)).fit_predict(planted)
+    np.testing.assert_array_equal(a, b)
+    from graphclust.s2cag.s2cag import start_block
+
+    np.testing.assert_array_equal(start_block(0, None, (4, 3)), np.random.RandomState(0).normal(size=(4, 3)))
+
+
+def test_networkx_and_pyg_inputs(planted):
+    ref = S2CAG(3).fit_predict(planted)
+    G = nx.from_scipy_sparse_array(sp.csr_matrix(planted.adjacency))
+    X = planted.features.toarray()
+    for i in G.nodes:
+        G.nodes[i]["x"] = X[i]
+    feats = np.array([G.nodes[i]["x"] for i in G.nodes])
+    np.testing.assert_array_equal(S2CAG(3).fit_predict(G, features=feats), ref)
+    torch = pytest.importorskip("torch")
+    pyg = pytest.importorskip("torch_geometric.data")
+    coo = planted.adjacency.tocoo()
+    data = pyg.Data(x=torch.tensor(X), edge_index=torch.tensor(np.vstack([coo.row, coo.col])), num_nodes=450)
+    np.testing.assert_array_equal(S2CAG(3).fit_predict(data), ref)
+
+
+def test_inputs_not_modified(planted):
+    A = planted.adjacency.copy()
+    X = planted.features.copy()
+    S2CAG(3).fit(A, features=X)
+    MS2CAG(3).fit(A, features=X)
+    assert (A != planted.adjacency).nnz == 0 and (X != planted.features).nnz == 0
+
+
+def test_refuses_graph_without_features(planted):
+    with pytest.raises(ValueError, match="features"):
+        S2CAG(3).fit(planted.adjacency)
+    with pytest.raises(ValueError, match="features"):
+        MS2CAG(3).fit(planted.adjacency)
+
+
+def test_signed_features(planted):
+    X = np.random.default_rng(0).standard_normal((450, 8))
+    with pytest.raises(ValueError, match="negative"):
+        S2CAG(3).fit(planted.adjacency, features=X)
+    with pytest.warns(UserWarning):
+        labels = S2CAG(3, signed_features="fallback").fit_predict(planted.adjacency, features=X)
+    assert labels.shape == (450,)
+    labels = MS2CAG(3, tfidf=False, attribute_norm="l2").fit_predict(planted.adjacency, features=X)
+    assert np.unique(labels).size >= 1
+
+
+@pytest.mark.parametrize(
+    "est, match",
+    [
+        (S2CAG(3, path="dense"), "path"),
+        (S2CAG(3, tau=-1), "tau"),
+        (S2CAG(3, alpha=0.0), "alpha"),
+        (S2CAG(3, T=1.5), "T"),
+        (S2CAG(3, attribute_norm="max"), "attribute_norm"),
+        (S2CAG(61), "rank"),
+        (MS2CAG(3, mode="fast"), "mode"),
+        (MS2CAG(3, gamma=-1), "gamma"),
+        (MS2CAG(0), "n_clusters"),
+    ],
+)
+def test_bad_parameters(planted, est, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        est.fit(planted)
+
+
+@pytest.mark.gpu
+def test_gpu_matches_cpu(planted):
+    for est in (S2CAG, MS2CAG):
+        cpu = est(3).fit_predict(planted)
+        gpu = est(3, device="cuda").fit_predict(planted)
+        assert metrics.ari(cpu, gpu) > 0.99

@@ -1,0 +1,159 @@
+"""SpectralClustering: planted-partition recovery, agreement with scikit-learn, conventions."""
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.cluster import SpectralClustering as SkSpectral
+from sklearn.metrics import adjusted_rand_score as ari
+
+import graphclust
+from graphclust import SpectralClustering
+from graphclust.datasets import sbm
+from graphclust.spectral import spectral_embedding
+
+
+@pytest.fixture(scope="module")
+def planted():
+    # 6 blocks of 500, average degree ~12 (within 9, across 3): well above the Kesten-Stigum
+    # threshold (c_in - c_out)^2 > K (c_in + (K-1) c_out) in the block-pair parametrisation.
+    K, m = 6, 500
+    n = K * m
+    p_in, p_out = 9.0 / m, 3.0 / (n - m)
+    return sbm([m] * K, p_in=p_in, p_out=p_out, random_state=0), K
+
+
+def test_recovers_planted_blocks(planted):
+    g, K = planted
+    model = SpectralClustering(K, random_state=0).fit(g)
+    assert ari(g.labels, model.labels_) > 0.95
+    assert model.labels_.dtype == np.int64 and model.labels_.shape == (g.n_nodes,)
+    assert model.embedding_.shape == (g.n_nodes, K)
+    np.testing.assert_allclose(np.linalg.norm(model.embedding_, axis=1), 1.0, atol=1e-5)
+
+
+def test_eigenvalues_match_arpack(planted):
+    from scipy.sparse.linalg import eigsh
+
+    g, K = planted
+    model = SpectralClustering(K, tol=1e-5, random_state=1).fit(g)
+    d = np.asarray(g.adjacency.sum(axis=1)).ravel()
+    S = sp.diags_array(d**-0.5) @ g.adjacency @ sp.diags_array(d**-0.5)
+    w = np.sort(eigsh(S, k=K, which="LA", tol=1e-10, v0=np.ones(g.n_nodes))[0])[::-1]
+    np.testing.assert_allclose(model.eigenvalues_, w, atol=1e-4)
+
+
+def test_agrees_with_sklearn_precomputed():
+    g = sbm([120, 120, 120, 120], p_in=0.12, p_out=0.02, random_state=3)
+    ours = SpectralClustering(4, random_state=0).fit_predict(g)
+    ref = SkSpectral(4, affinity="precomputed", random_state=0).fit_predict(g.adjacency)
+    assert ari(ref, ours) > 0.95
+    assert ari(g.labels, ours) >= ari(g.labels, ref) - 0.02
+
+
+@pytest.mark.parametrize("solver", ["lobpcg", "arpack"])
+def test_other_solvers_same_partition(planted, solver):
+    g, K = planted
+    base = SpectralClustering(K, random_state=0).fit_predict(g)
+    other = SpectralClustering(K, eigen_solver=solver, random_state=0).fit_predict(g)
+    assert ari(base, other) > 0.98
+
+
+def test_kmeans_on_a_row_sample_still_recovers(planted):
+    g, K = planted
+    model = SpectralClustering(K, kmeans_sample=600, n_init=3, random_state=0).fit(g)
+    assert ari(g.labels, model.labels_) > 0.95
+
+
+def test_isolated_nodes_and_disconnected_graph():
+    # Two cliques and three isolated nodes: the cliques are split exactly, nothing is NaN.
+    A = sp.block_diag([np.ones((20, 20)) - np.eye(20), np.ones((25, 25)) - np.eye(25), np.zeros((3, 3))])
+    model = SpectralClustering(2, random_state=0).fit(sp.csr_array(A))
+    labels = model.labels_
+    assert np.isfinite(model.embedding_).all()
+    np.testing.assert_array_equal(model.embedding_[-3:], 0.0)
+    assert len(set(labels[:20])) == 1 and len(set(labels[20:45])) == 1 and labels[0] != labels[20]
+
+
+def test_isolated_nodes_large_graph_iterative_path():
+    g = sbm([400, 400], p_in=0.05, p_out=0.002, random_state=0)
+    A = sp.block_diag([g.adjacency, sp.csr_array((5, 5))], format="csr")
+    model = SpectralClustering(2, random_state=0).fit(A)
+    assert np.isfinite(model.embedding_).all()
+    np.testing.assert_array_equal(model.embedding_[-5:], 0.0)
+    assert ari(g.labels, model.labels_[:800]) > 0.95
+
+
+def test_features_are_ignored_and_seed_reproducible(planted):
+    g, K = planted
+    a = SpectralClustering(K, random_state=7).fit_predict(g)
+    feats = np.random.default_rng(0).standard_normal((g.n_nodes, 3))
+    b = SpectralClustering(K, random_state=7).fit_predict(g, features=feats)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_networkx_input_keeps_node_order():
+    G = nx.planted_partition_graph(2, 40, 0.5, 0.02, seed=1)
+    mapping = {v: f"n{(v * 7) % 80}" for v in G.nodes}  # non-integer ids, shuffled
+    H = nx.relabel_nodes(G, mapping)
+    model = SpectralClustering(2, random_state=0).fit(H)
+    truth = np.array([G.nodes[v]["block"] for v in G.nodes])
+    assert ari(truth, model.labels_) == 1.0
+    assert model.node_ids_ is not None and model.node_ids_[1] == list(H.nodes)[1]
+
+
+def test_registry_and_top_level_name():
+    from graphclust import registry
+
+    assert registry.get("spectral").load() is SpectralClustering
+    assert graphclust.SpectralClustering is SpectralClustering
+
+
+def test_spectral_embedding_function():
+    g = sbm([300, 300, 300], p_in=0.05, p_out=0.005, random_state=0)
+    V, w = spectral_embedding(g.adjacency, 3, random_state=0)
+    assert V.shape == (900, 3) and w[0] == pytest.approx(1.0, abs=1e-4)
+    assert np.all(np.diff(w) <= 1e-7)
+
+
+def test_input_not_modified(planted):
+    g, K = planted
+    A = g.adjacency.copy()
+    SpectralClustering(K, random_state=0).fit(g.adjacency)
+    assert (A != g.adjacency).nnz == 0
+
+
+@pytest.mark.parametrize(
+    "params, err, match",
+    [
+        (dict(n_clusters=0), ValueError, "n_clusters"),
+        (dict(n_clusters=10_000), ValueError, "n_clusters"),
+        (dict(n_clusters=2, eigen_solver="amg"), ValueError, "eigen_solver"),
+        (dict(n_clusters=2, n_init=0), ValueError, "n_init"),
+        (dict(n_clusters=2, tol=-1.0), ValueError, "tol"),
+        (dict(n_clusters=2, max_iter=2.5), TypeError, "max_iter"),
+        (dict(n_clusters=2, verbose="yes"), TypeError, "verbose"),
+        (dict(n_clusters=2, kmeans_sample=1), ValueError, "kmeans_sample"),
+        (dict(n_clusters=2, kmeans_sample="all"), TypeError, "kmeans_sample"),
+        (dict(n_clusters=2, device="tpu"), ValueError, "device"),
+    ],
+)
+def test_bad_params_raise_in_fit(params, err, match):
+    g = sbm([30, 30], p_in=0.3, p_out=0.05, random_state=0)
+    model = SpectralClustering(**params)  # __init__ never validates
+    with pytest.raises(err, match=match):
+        model.fit(g)
+
+
+def test_verbose_runs(planted, capsys):
+    g, K = planted
+    labels = SpectralClustering(K, verbose=True, random_state=0).fit_predict(g)
+    assert ari(g.labels, labels) > 0.95
+
+
+@pytest.mark.gpu
+def test_gpu_matches_cpu(planted):
+    g, K = planted
+    cpu = SpectralClustering(K, random_state=0).fit_predict(g)
+    gpu = SpectralClustering(K, device="cuda", random_state=0).fit_predict(g)
+    assert isinstance(gpu, np.ndarray)
+    assert ari(cpu, gpu) > 0.98 and ari(g.labels, gpu) > 0.95
