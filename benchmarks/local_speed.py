@@ -25,7 +25,6 @@ import time
 
 import numba
 import numpy as np
-import scipy.sparse as sp
 
 import graphclust as gc
 from graphclust.datasets.planted_local import planted_local
@@ -74,6 +73,18 @@ def global_ppr(A, d, seed, alpha, tol=1e-8, max_iter=1000):
             return new
         p = new
     return p
+
+
+@numba.njit(parallel=True, cache=True)
+def _control_loop(n_rows, reps):
+    """A perfectly parallel loop: its speed-up is the most the machine gives right now."""
+    out = np.zeros(n_rows)
+    for t in numba.prange(n_rows):
+        s = 0.0
+        for i in range(reps):
+            s += np.sin(i * 1e-9 + t)
+        out[t] = s
+    return out
 
 
 def timed(fn, repeats=3):
@@ -160,6 +171,12 @@ def throughput_table(data_home: str, n_queries: int) -> list[str]:
             t, _ = timed(fn, repeats=2)
             qps[th] = n_queries / t
         out.append(f"| {name} | {qps[1]:.0f} | {qps[2]:.0f} | {qps[2]/qps[1]:.2f}x |")
+    ctl = {}
+    for th in (1, 2):
+        numba.set_num_threads(th)
+        _control_loop(2, 10)
+        ctl[th], _ = timed(lambda: _control_loop(2, 20_000_000), repeats=2)
+    out.append(f"| control: perfectly parallel numba loop (runs/s) | {1 / ctl[1]:.2f} | {1 / ctl[2]:.2f} | {ctl[1] / ctl[2]:.2f}x |")
     lgc = _lgc_acl()
     if lgc is not None:
         A = g.adjacency
@@ -188,7 +205,8 @@ def main(argv=None) -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     args = ap.parse_args(argv)
     print("Command: `" + " ".join(["python3", "benchmarks/local_speed.py"] + (argv if argv is not None else sys.argv[1:])) + "`")
-    print(f"Machine: {os.cpu_count()} CPUs, numba {numba.__version__}, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}")
+    print(f"Machine: {os.cpu_count()} CPUs, numba {numba.__version__}, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
+          f"load average at start {os.getloadavg()[0]:.1f}")
     print()
     print(f"### Locality: time per query, planted_local (k=100, p=0.08, 4 expected edges from a target node "
           f"to the outside, background degree 10), {args.queries} seeds in the target, 1 thread, best of 3")
@@ -198,6 +216,8 @@ def main(argv=None) -> None:
     print(f"### Throughput: batch of {args.batch} random seeds on coauthor_cs (best of 2)")
     print()
     print("\n".join(throughput_table(args.data_home, args.batch)))
+    print()
+    print(f"Load average at the end: {os.getloadavg()[0]:.1f} (other jobs share the machine).")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,14 @@ Run (heavy: use the shared lock):
 """
 from __future__ import annotations
 
+import os
+
+# numba's OpenMP threads spin-wait between parallel regions by default; on a shared 2-core
+# machine a spinning thread holds a core another process wants, and every SpMM of a Horner
+# loop then waits ~10-25 ms for a descheduled thread (measured). Passive waiting removes that.
+# Set before numba starts its thread pool; export OMP_WAIT_POLICY=active to compare.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
 import argparse
 import resource
 import sys

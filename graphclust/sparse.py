@@ -23,6 +23,8 @@ __all__ = [
     "spmm",
     "transpose_csr",
     "row_normalize",
+    "locality_order",
+    "permute",
 ]
 
 # Below this many multiply-adds the numba kernel's call overhead beats its speed-up.
@@ -175,3 +177,39 @@ def row_normalize(X: Any, norm: str = "l2", copy: bool = True) -> Any:
     r[r == 0] = 1
     X /= r[:, None]
     return X
+
+
+def locality_order(A: Any, method: str = "rcm") -> np.ndarray:
+    """A node order that makes SpMM gathers cache-friendly: ``perm[new] = old``.
+
+    ``"rcm"`` (reverse Cuthill-McKee) pays on graphs with geometric or community structure
+    whose node numbering hides it (13x faster SpMM at 16 columns on such a graph in
+    ``benchmarks/spmm.py``); ``"degree"`` pays on heavy-tailed degrees; neither helps a uniformly
+    random graph. Compute it once, :func:`permute` the graph, run, and map results back with
+    ``labels[np.argsort(perm)]``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.random(30, 30, density=0.1, format="csr", random_state=0); A = A + A.T
+    >>> perm = locality_order(A)
+    >>> B = permute(A, perm)
+    >>> X = np.random.default_rng(0).random((30, 2))
+    >>> np.allclose(spmm(B, X[perm]), (A @ X)[perm])
+    True
+    """
+    from .kernels.cpu.spmm import locality_order as _order
+
+    return _order(A, method=method)
+
+
+def permute(A: Any, perm: Any) -> Any:
+    """``P A P^T`` as a CSR array: node ``perm[i]`` of ``A`` becomes node ``i``."""
+    from .kernels.cpu.spmm import permute_symmetric
+
+    A = sp.csr_array(A)
+    perm = np.asarray(perm, dtype=np.int64)
+    if perm.shape != (A.shape[0],) or not np.array_equal(np.sort(perm), np.arange(A.shape[0])):
+        raise ValueError(f"perm must be a permutation of 0..{A.shape[0] - 1}.")
+    indptr, indices, data = permute_symmetric(A.indptr, A.indices, A.data, perm)
+    return sp.csr_array((data, indices, indptr), shape=A.shape)

@@ -11,7 +11,6 @@ Generators: :func:`sbm` (stochastic block model, optionally degree-corrected),
 """
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -36,20 +35,11 @@ KNOWN = {
     "dblp_multiplex": (4057, None, 334, 4, True),
 }
 
-_GENERATORS = {
-    "sbm": "graphclust.datasets.sbm",
-    "planted_local": "graphclust.datasets.planted_local",
-    "hsbm": "graphclust.datasets.hsbm",
-    "btsbm": "graphclust.datasets.hsbm",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _GENERATORS:
-        value = getattr(importlib.import_module(_GENERATORS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'graphclust.datasets' has no attribute {name!r}")
+# Generators are imported eagerly (numpy and scipy only, no JIT): a lazy attribute would be
+# replaced by the submodule of the same name as soon as anything imported that submodule.
+from .hsbm import btsbm, hsbm  # noqa: E402
+from .planted_local import planted_local  # noqa: E402
+from .sbm import sbm  # noqa: E402
 
 
 def dataset_path(name: str, data_home: str | os.PathLike | None = None) -> Path:

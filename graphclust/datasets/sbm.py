@@ -85,7 +85,7 @@ def sbm(
 
     Examples
     --------
-    >>> from graphclust.datasets import sbm
+    >>> from graphclust.datasets.sbm import sbm
     >>> g = sbm([50, 50], p_in=0.3, p_out=0.01, random_state=0)
     >>> g.n_nodes, g.labels[:3].tolist(), g.labels[-1].item()
     (100, [0, 0, 0], 1)

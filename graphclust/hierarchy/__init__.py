@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ._result import HierarchyMixin, count_inversions, cut_linkage, labels_at_tree_depth, linkage_depths
 from .bethe_hessian import (
-    bethe_hessian,
+    bethe_hessian_matrix,
     bethe_hessian_clustering,
     bethe_hessian_embedding,
     estimate_n_clusters,
@@ -26,7 +26,7 @@ __all__ = [
     "BottomUpHierarchy",
     "TopDownHierarchy",
     "HierarchyMixin",
-    "bethe_hessian",
+    "bethe_hessian_matrix",
     "bethe_hessian_clustering",
     "bethe_hessian_embedding",
     "estimate_n_clusters",

@@ -53,11 +53,11 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
     n_clusters : int, optional
         Number of bottom communities K; estimated as the number of negative eigenvalues of
         the Bethe-Hessian when None.
-    method : {"fixed", "zeta"}, default="fixed"
-        Bethe-Hessian embedding (see :mod:`graphclust.hierarchy.bethe_hessian`): the K
-        smallest eigenvectors of ``H_r`` at ``r = sqrt(rho)`` (one sparse eigensolve), or
-        Dall'Amico et al.'s ``zeta_p`` eigenvectors (the reference code's choice; about
-        2(K - 1) more eigensolves, same accuracy on the reproduction points).
+    method : {"auto", "zeta", "fixed"}, default="auto"
+        Bethe-Hessian embedding (see :mod:`graphclust.hierarchy.bethe_hessian`):
+        Dall'Amico et al.'s ``zeta_p`` eigenvectors (the reference code's choice, 2-3
+        sparse eigensolves per community), or the K smallest eigenvectors of ``H_r`` at
+        ``r = sqrt(rho)`` (one eigensolve). "auto" = "zeta" up to 50 000 vertices.
     n_init : int, default=10
         k-means restarts.
     split : float, optional
@@ -108,7 +108,7 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
         self,
         n_clusters: int | None = None,
         *,
-        method: str = "fixed",
+        method: str = "auto",
         n_init: int = 10,
         split: float | None = None,
         height: str = "auto",
@@ -127,7 +127,7 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
 
     def _validate_params(self, graph: Any) -> None:
         super()._validate_params(graph)
-        check_choice(self.method, "method", ("fixed", "zeta"))
+        check_choice(self.method, "method", ("auto", "zeta", "fixed"))
         check_choice(self.height, "height", ("auto", "one_minus", "inverse"))
         check_scalar(self.n_init, "n_init", kind=int, low=1)
         check_scalar(self.max_clusters, "max_clusters", kind=int, low=1)

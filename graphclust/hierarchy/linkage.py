@@ -105,7 +105,9 @@ def average_linkage(
     Z : ndarray, shape (K - 1, 4)
         scipy linkage matrix: row ``t`` merges clusters ``Z[t, 0] < Z[t, 1]`` (ids ``< K`` are
         communities, ``K + s`` the cluster formed at row ``s``) at height ``Z[t, 2]``
-        (non-decreasing) into a cluster of ``Z[t, 3]`` vertices.
+        (non-decreasing) into a cluster of ``Z[t, 3]`` communities (scipy counts leaves, so
+        ``scipy.cluster.hierarchy`` functions accept ``Z``; vertex counts are
+        ``sizes`` summed over the cluster).
     similarities : ndarray, shape (K - 1,)
         Only with ``return_similarities``; non-increasing.
 
@@ -119,7 +121,7 @@ def average_linkage(
     >>> W = np.array([[0, 9, 1], [9, 0, 1], [1, 1, 0]], dtype=float)
     >>> Z = average_linkage(W, [3, 3, 3])
     >>> Z[:, [0, 1, 3]].astype(int).tolist()
-    [[0, 1, 6], [2, 3, 9]]
+    [[0, 1, 2], [2, 3, 3]]
     """
     W0 = np.array(weights, dtype=np.float64, copy=True)
     size = np.asarray(sizes, dtype=np.float64)
@@ -143,6 +145,8 @@ def average_linkage(
     W[:K, :K] = (W0 + W0.T) / 2
     sz = np.zeros(n_total)
     sz[:K] = size
+    n_leaves = np.zeros(n_total)
+    n_leaves[:K] = 1
     active = np.zeros(n_total, dtype=bool)
     active[:K] = True
 
@@ -162,12 +166,13 @@ def average_linkage(
         new = K + t
         active[a] = active[b] = False
         sz[new] = sz[a] + sz[b]
+        n_leaves[new] = n_leaves[a] + n_leaves[b]
         others = np.flatnonzero(active[:new])
         row = W[a, others] + W[b, others]
         W[new, others] = row
         W[others, new] = row
         active[new] = True
-        Z[t] = (a, b, 0.0, sz[new])
+        Z[t] = (a, b, 0.0, n_leaves[new])
         sims[t] = -neg_s
         if others.size:
             d_new = row / (sz[new] * sz[others])

@@ -34,7 +34,7 @@ import scipy.sparse.linalg as spla
 from ..base import BaseClusterer
 from ..validation import check_choice, check_scalar, seed_from
 from ._result import HierarchyMixin
-from .bethe_hessian import _DENSE_MAX, _thread_limit, bethe_hessian, smallest_eigenpairs
+from .bethe_hessian import _DENSE_MAX, _thread_limit, bethe_hessian_matrix, smallest_eigenpairs
 from .linkage import community_edge_weights, similarity_to_height
 
 __all__ = ["TopDownHierarchy", "regularized_bisection", "bethe_hessian_stop"]
@@ -57,7 +57,7 @@ def bethe_hessian_stop(adjacency: Any, *, r_rule: str = "standard", random_state
     r2 = s2 / s1 - 1.0 if r_rule == "standard" else s2 / (s1 - 1.0)
     if not r2 > 0:
         return False
-    H = bethe_hessian(A, math.sqrt(r2))
+    H = bethe_hessian_matrix(A, math.sqrt(r2))
     vals, _ = smallest_eigenpairs(H, min(2, n), random_state=random_state)
     return int(np.sum(vals < 0)) >= 2
 
@@ -107,6 +107,9 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
 
     Parameters
     ----------
+    n_clusters : int, optional
+        Maximum number of leaves (bottom communities): splitting stops once this many
+        exist. None (default) lets the Bethe-Hessian rule alone decide, as in the paper.
     tau : float, default=0.1
         Regularization strength (``A + tau dbar / n' 1 1^T``).
     n_init : int, default=10
@@ -149,10 +152,12 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
     4
     """
 
-    _needs_n_clusters = False
+    _needs_n_clusters = True
+    _n_clusters_optional = True
 
     def __init__(
         self,
+        n_clusters: int | None = None,
         *,
         tau: float = 0.1,
         n_init: int = 10,
@@ -163,6 +168,7 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
         random_state: Any = None,
         verbose: bool = False,
     ) -> None:
+        self.n_clusters = n_clusters
         self.tau = tau
         self.n_init = n_init
         self.stop_weighted = stop_weighted
@@ -195,8 +201,9 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
         stack: list[tuple[np.ndarray, tuple, int]] = [(np.arange(n), (0,), -1)]
         leaves: list[tuple[np.ndarray, tuple]] = []
         internal: list[dict] = []  # {"parent": int, "children": [ref, ref]} with ref ("leaf"|"int", index)
-        pending_children: dict[int, list] = {}
         n_splits = 0
+        caps = [c for c in (self.n_clusters, self.max_leaves) if c is not None]
+        max_leaves = min(caps) if caps else None
         pbar = None
         if self.verbose:
             from tqdm.auto import tqdm
@@ -205,7 +212,7 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
         while stack:
             idx, bits, parent = stack.pop()
             is_leaf = True
-            if self.max_leaves is None or len(leaves) + len(stack) + 1 < self.max_leaves:
+            if max_leaves is None or len(leaves) + len(stack) + 1 < max_leaves:
                 sub_stop = A_stop[idx][:, idx]
                 if bethe_hessian_stop(sub_stop, r_rule=self.r_rule, random_state=rng):
                     sub = A[idx][:, idx]
@@ -229,7 +236,6 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
                     internal[parent]["children"].append(("leaf", leaf))
         if pbar is not None:
             pbar.close()
-        del pending_children
 
         K = len(leaves)
         labels = np.empty(n, dtype=np.int64)
@@ -249,7 +255,7 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
             sims[node] = W[np.ix_(s0, s1)].sum() / (sizes[s0].sum() * sizes[s1].sum())
         # Merge order: most similar node among those whose children are both clusters.
         cluster_id = {("leaf", j): j for j in range(K)}
-        waiting = {node: 2 for node in range(len(internal))}
+        waiting: dict[int, int] = {}
         ready: list[tuple[float, int]] = []
         for node, info in enumerate(internal):
             waiting[node] = sum(1 for kind, _ in info["children"] if kind == "int")
@@ -262,8 +268,8 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
             _, node = heapq.heappop(ready)
             (k0, j0), (k1, j1) = internal[node]["children"]
             a, b = cluster_id[(k0, j0)], cluster_id[(k1, j1)]
-            size = sizes[[j0] if k0 == "leaf" else leaf_sets[j0]].sum() + sizes[[j1] if k1 == "leaf" else leaf_sets[j1]].sum()
-            Z[t] = (min(a, b), max(a, b), 0.0, size)
+            n_below = (1 if k0 == "leaf" else len(leaf_sets[j0])) + (1 if k1 == "leaf" else len(leaf_sets[j1]))
+            Z[t] = (min(a, b), max(a, b), 0.0, n_below)
             row_sims[t] = sims[node]
             cluster_id[("int", node)] = K + t
             t += 1

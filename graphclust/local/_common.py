@@ -137,12 +137,13 @@ def node_vector(prep: Prepared, values: Any, name: str, dtype: Any = None) -> np
 
 
 class _Workspace:
-    """Zeroed per-node scratch arrays, ``rows`` x ``n`` (one row per thread)."""
+    """Zeroed per-node scratch arrays, one row per thread."""
 
     def __init__(self, n: int, rows: int):
         self.n, self.rows = n, rows
-        self.f1 = np.zeros((rows, n))
-        self.f2 = np.zeros((rows, n))
+        # One 4-float record per node (see kernels/cpu/local.py): residual or mass, x,
+        # threshold or sink, flag. Zeroed by calloc; kernels zero what they touch.
+        self.rec = np.zeros((rows, n, 4))
         self.u8 = np.zeros((rows, n), dtype=np.uint8)
         self.i1 = np.empty((rows, n), dtype=np.int64)
         self.i2 = np.empty((rows, n), dtype=np.int64)
@@ -273,7 +274,14 @@ def gather(q_row, q_start, q_len, buf_nodes, buf_vals) -> list:
     return out
 
 
-def batch_capacity(n: int, n_queries: int, rows: int, hint: int) -> int:
-    """Per-row buffer capacity: room for ``hint`` entries per query, at most 2**23."""
+def batch_capacity(n: int, n_queries: int, rows: int, round_: int) -> int:
+    """Per-row output capacity for a batch round.
+
+    ``numpy.empty`` reserves address space only (pages are committed when written), so the
+    first round asks for room for every query's worst case (n entries) up to a budget of
+    2**25 entries over all rows; each later round doubles it. At least n, so one query always
+    fits.
+    """
     per_row = -(-n_queries // rows)
-    return int(max(min(n, 1 << 23), min(n * per_row, hint * per_row, 1 << 23)))
+    budget = (1 << 25) // rows << round_
+    return int(max(n, min(n * per_row, budget)))

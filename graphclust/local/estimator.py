@@ -7,7 +7,7 @@ import numpy as np
 
 from ..base import BaseClusterer
 from ..validation import check_choice, check_random_state, check_scalar
-from ._common import LocalScores, kernels, prepare, resolve_seeds, workspace
+from ._common import kernels, prepare, resolve_seeds, workspace
 from .flow import _check as _check_flow
 from .flow import _sink, flow_diffusion_batch
 from .labels import label_weighted_graph

@@ -168,7 +168,7 @@ def flow_diffusion(
         out_nodes, out_vals, out_mass = ws.row_out()
         cnt, _nS, passes, pushes, conv, excess = k.flow_query(
             prep.indptr, prep.indices, prep.data, prep.wdeg, T, s, masses, p, max_iters, tol, seed,
-            ws.f1[0], ws.f2[0], ws.u8[0], ws.i1[0], ws.i2[0], out_nodes, out_vals, out_mass,
+            ws.rec[0], ws.i1[0], ws.i2[0], out_nodes, out_vals, out_mass,
         )
         nodes, vals = out_nodes[:cnt].copy(), out_vals[:cnt].copy()
     return make_scores(prep, nodes, vals, _info(passes, pushes, conv, max_iters, excess))
@@ -233,17 +233,17 @@ def flow_diffusion_batch(
     results: list = [None] * len(sets)
     meta: list = [None] * len(sets)
     pending = list(range(len(sets)))
-    hint = 1024
+    round_ = 0
     with workspace(prep.n, rows) as ws:
         while pending:
             ptr, flat = flatten([sets[q] for q in pending])
             fm = np.concatenate([masses[q] for q in pending])
-            cap = batch_capacity(prep.n, len(pending), rows, hint)
+            cap = batch_capacity(prep.n, len(pending), rows, round_)
             bn = np.empty((rows, cap), np.int64)
             bv = np.empty((rows, cap))
             q_row, q_start, q_len, q_passes, q_conv = k.flow_batch(
                 prep.indptr, prep.indices, prep.data, prep.wdeg, T, ptr, flat, fm, p, max_iters, tol,
-                qseeds[pending], ws.f1[:rows], ws.f2[:rows], ws.u8[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
+                qseeds[pending], ws.rec[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
             )
             got = gather(q_row, q_start, q_len, bn, bv)
             nxt = []
@@ -253,5 +253,5 @@ def flow_diffusion_batch(
                 else:
                     results[q] = res
                     meta[q] = _info(q_passes[j], None, q_conv[j], max_iters)
-            pending, hint = nxt, hint * 8
+            pending, round_ = nxt, round_ + 1
     return [make_scores(prep, nodes, vals, info) for (nodes, vals), info in zip(results, meta)]

@@ -102,7 +102,7 @@ def approximate_pagerank(
         out_nodes, out_vals, _ = ws.row_out()
         cnt, steps, rsum = k.acl_query(
             prep.indptr, prep.indices, prep.data, prep.deg, s, alpha, eps, max_steps,
-            ws.f1[0], ws.f2[0], ws.u8[0], ws.i1[0], ws.i2[0], out_nodes, out_vals,
+            ws.rec[0], ws.i1[0], ws.i2[0], out_nodes, out_vals,
         )
         nodes, vals = out_nodes[:cnt].copy(), out_vals[:cnt].copy()
     info = {"steps": int(steps), "residual": float(rsum), "converged": bool(steps < max_steps)}
@@ -149,16 +149,16 @@ def approximate_pagerank_batch(
     results: list = [None] * len(sets)
     steps_all = np.zeros(len(sets), dtype=np.int64)
     pending = list(range(len(sets)))
-    hint = 1024
+    round_ = 0
     with workspace(prep.n, rows) as ws:
         while pending:
             ptr, flat = flatten([sets[q] for q in pending])
-            cap = batch_capacity(prep.n, len(pending), rows, hint)
+            cap = batch_capacity(prep.n, len(pending), rows, round_)
             bn = np.empty((rows, cap), np.int64)
             bv = np.empty((rows, cap))
             q_row, q_start, q_len, q_steps = k.acl_batch(
                 prep.indptr, prep.indices, prep.data, prep.deg, ptr, flat, alpha, eps, max_steps,
-                ws.f1[:rows], ws.f2[:rows], ws.u8[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
+                ws.rec[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
             )
             got = gather(q_row, q_start, q_len, bn, bv)
             nxt = []
@@ -168,7 +168,7 @@ def approximate_pagerank_batch(
                 else:
                     results[q] = res
                     steps_all[q] = st
-            pending, hint = nxt, hint * 8
+            pending, round_ = nxt, round_ + 1
     return [
         make_scores(prep, nodes, vals, {"steps": int(st), "converged": bool(st < max_steps)})
         for (nodes, vals), st in zip(results, steps_all.tolist())

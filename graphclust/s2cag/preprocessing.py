@@ -66,8 +66,8 @@ def propagation_matrix(
     >>> import scipy.sparse as sp
     >>> P = propagation_matrix(sp.csr_array([[0.0, 1.0], [1.0, 0.0]]))
     >>> P.toarray()
-    array([[0.5, 0.5],
-           [0.5, 0.5]])
+    array([[0.75, 0.25],
+           [0.25, 0.75]])
     """
     if A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be square, got shape {A.shape}.")
@@ -104,7 +104,7 @@ def tfidf(X: Any) -> Any:
     >>> X = sp.csr_array([[1.0, 0.0], [1.0, 2.0]])
     >>> tfidf(X).toarray().round(4)
     array([[1.    , 0.    ],
-           [0.3382, 0.9411]])
+           [0.3352, 0.9422]])
     """
     xp = namespace_of(X).xp
     n, d = X.shape
@@ -143,8 +143,8 @@ def attribute_degree_normalize(X: Any) -> Any:
     --------
     >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
     >>> attribute_degree_normalize(X).round(4)
-    array([[0.5774, 0.    ],
-           [0.4472, 0.4472]])
+    array([[0.7071, 0.    ],
+           [0.5774, 0.5774]])
     """
     xp = namespace_of(X).xp
     colsum = xp.asarray(X.sum(axis=0)).ravel()

@@ -22,10 +22,23 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..backend import namespace_of
+from ..backend import is_cupy_array, namespace_of
 from ..sparse import spmm, transpose_csr
 
 __all__ = ["geometric_coefficients", "propagate", "propagate_adjoint"]
+
+# A Horner loop makes T products back to back. Below this many multiply-adds per product the
+# serial scipy product is as fast as the parallel kernel on 2 cores, and it cannot stall on a
+# descheduled worker thread (measured 10-25 ms per product on a busy machine with numba's
+# default OpenMP wait policy, against 0.3-6 ms serial), so small products stay serial.
+_SERIAL_MAX_WORK = 1_000_000
+
+
+def _product(P: Any, Q: Any, out: Any) -> Any:
+    if not is_cupy_array(P) and P.nnz * Q.shape[1] < _SERIAL_MAX_WORK:
+        out[...] = P @ Q
+        return out
+    return spmm(P, Q, out=out)
 
 
 def geometric_coefficients(T: int, alpha: float, variant: str = "series") -> np.ndarray:
@@ -95,7 +108,8 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
 
     Returns
     -------
-    dense array of Y's shape (float64 unless Y is float32), a new array (Y is not modified).
+    dense array of Y's shape, dtype ``result_type(P, Y)`` (float64 unless both are float32), a
+    new array (Y is not modified).
 
     Examples
     --------
@@ -108,8 +122,11 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
     c = _check_coefficients(coeffs)
     xp = namespace_of(P, Y).xp
     Y = xp.asarray(Y)
-    if Y.dtype not in (xp.float32, xp.float64):
-        Y = Y.astype(xp.float64)
+    # one working dtype for the whole loop: the product's (float32 only if P and Y both are)
+    dtype = xp.result_type(P.dtype, Y.dtype)
+    if dtype not in (xp.float32, xp.float64):
+        dtype = xp.float64
+    Y = Y.astype(dtype, copy=False)
     if P.shape[0] != P.shape[1] or P.shape[1] != Y.shape[0]:
         raise ValueError(f"P must be square with as many columns as Y has rows; got {P.shape} and {Y.shape}.")
     vector = Y.ndim == 1
@@ -125,7 +142,7 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
         steps = tqdm(steps, total=T, desc="propagate", leave=False)
     for t in steps:
         # ping-pong between two blocks: no allocation per step
-        buf = spmm(P, Q, out=buf)
+        buf = _product(P, Q, buf)
         if c[t] != 0.0:
             buf += Y.dtype.type(c[t]) * Y
         Q, buf = buf, Q

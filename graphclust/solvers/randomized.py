@@ -59,8 +59,8 @@ def svd_flip(U: Any, Vt: Any) -> tuple[Any, Any]:
     --------
     >>> U = np.array([[-2.0, 1.0], [1.0, -3.0]]); Vt = np.eye(2)
     >>> svd_flip(U, Vt)[0]
-    array([[ 2.,  1.],
-           [-1., -3.]])
+    array([[ 2., -1.],
+           [-1.,  3.]])
     """
     xp = namespace_of(U, Vt).xp
     idx = xp.argmax(xp.abs(U), axis=0)

@@ -11,8 +11,9 @@ The cost of one query is O(work of the diffusion), never O(n).
 
 Batches. The ``*_batch`` kernels run many independent queries in parallel: ``prange`` over
 workspace rows (one per thread), each row handling queries ``t, t + n_rows, ...``. Results of
-variable length go to a per-row output buffer; a query that does not fit is flagged
-(``length = -1``) and the Python caller re-runs it alone with a large enough buffer.
+variable length go to a per-row output buffer; when a query does not fit, it and the row's
+remaining queries are flagged (``length = -1``, the rest not even run) and the Python caller
+runs them again with larger buffers.
 
 Conventions shared by the kernels: CSR arrays ``indptr`` (int64), ``indices`` (int32 or
 int64), ``data`` (float64) of a symmetric non-negative adjacency.
@@ -20,7 +21,6 @@ int64), ``data`` (float64) of a symmetric non-negative adjacency.
 from __future__ import annotations
 
 import numpy as np
-import numba
 from numba import njit, prange
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
 # query's shuffles would depend on which thread ran it. With an explicit state seeded per
 # query, batches give the same result for any number of threads.
 _XS_MULT = np.uint64(2685821657736338717)
-_ONE = np.uint64(1)
 
 
 @njit(cache=True, inline="always")
@@ -60,30 +59,39 @@ def _shuffle(a, n, state):
         a[j] = t
 
 
+# ----------------------------------------------------------------------------- node records
+# Per-query node state lives in one float64 record per node, W[i] = (a, x, cap, flag), so
+# every update of a neighbour touches one cache line instead of one per array: on large
+# graphs the touched nodes are scattered in memory and cache misses, not arithmetic, set the
+# cost. ``cap`` caches the node's threshold (ACL: eps * d_i) or sink (flow) at first touch;
+# ``flag`` is 0 (untouched), 1 (touched) or 2 (touched and queued).
+_A, _X, _CAP, _FLAG = 0, 1, 2, 3
+
+
 # ----------------------------------------------------------------------------- ACL push
 @njit(cache=True)
-def _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, flag, queue, touched):
-    """Lazy ACL push from ``seeds`` (residual 1 on each). Leaves x, r filled on ``touched``.
-
-    ``flag`` bit 1 = touched, bit 2 = in queue. ``queue`` is a ring buffer of capacity n
-    (a node is in the queue at most once). Returns (n_touched, steps).
+def _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, W, queue, touched):
+    """Lazy ACL push from ``seeds`` (residual 1 on each); residual r in ``W[:, 0]``, x in
+    ``W[:, 1]``. ``queue`` is a ring buffer of capacity n (a node is queued at most once).
+    Returns (n_touched, steps); the touched nodes are ``touched[:n_touched]``.
     """
-    n = deg.shape[0]
+    n = W.shape[0]
     nt = 0
     head = 0
     size = 0
     half = (1.0 - alpha) / 2.0
     for k in range(seeds.shape[0]):
         s = seeds[k]
-        if flag[s] & 1 == 0:
-            flag[s] |= 1
+        if W[s, _FLAG] == 0.0:
+            W[s, _FLAG] = 1.0
+            W[s, _CAP] = eps * deg[s]
             touched[nt] = s
             nt += 1
-        r[s] += 1.0
+        W[s, _A] += 1.0
     for k in range(seeds.shape[0]):
         s = seeds[k]
-        if flag[s] & 2 == 0 and r[s] >= eps * deg[s]:
-            flag[s] |= 2
+        if W[s, _FLAG] == 1.0 and W[s, _A] >= W[s, _CAP]:
+            W[s, _FLAG] = 2.0
             queue[(head + size) % n] = s
             size += 1
     steps = 0
@@ -91,98 +99,101 @@ def _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, fla
         j = queue[head]
         head = (head + 1) % n
         size -= 1
-        flag[j] = flag[j] & np.uint8(1)
-        rj = r[j]
+        W[j, _FLAG] = 1.0
+        rj = W[j, _A]
         dj = deg[j]
         if dj <= 0.0:
             # An isolated node keeps all of its walk mass: its PageRank is its residual.
-            x[j] += rj
-            r[j] = 0.0
+            W[j, _X] += rj
+            W[j, _A] = 0.0
             steps += 1
             continue
-        x[j] += alpha * rj
-        r[j] = half * rj
+        W[j, _X] += alpha * rj
+        W[j, _A] = half * rj
         delta = half * rj / dj
         # Re-queue j before its neighbours, as LocalGraphClustering's pprgrow (same FIFO
         # order, same result). Weighted degree in the test: pprgrow_weighted uses the
         # unweighted degree here; we choose the consistent threshold.
-        if r[j] >= eps * dj:
-            flag[j] |= 2
+        if W[j, _A] >= W[j, _CAP]:
+            W[j, _FLAG] = 2.0
             queue[(head + size) % n] = j
             size += 1
         for e in range(indptr[j], indptr[j + 1]):
             u = indices[e]
-            old = r[u]
-            r[u] = old + data[e] * delta
-            if flag[u] & 1 == 0:
-                flag[u] |= 1
+            f = W[u, _FLAG]
+            if f == 0.0:
+                f = 1.0
+                W[u, _FLAG] = 1.0
+                W[u, _CAP] = eps * deg[u]
                 touched[nt] = u
                 nt += 1
-            thr = eps * deg[u]
-            if flag[u] & 2 == 0 and r[u] >= thr:
-                flag[u] |= 2
+            ru = W[u, _A] + data[e] * delta
+            W[u, _A] = ru
+            if f == 1.0 and ru >= W[u, _CAP]:
+                W[u, _FLAG] = 2.0
                 queue[(head + size) % n] = u
                 size += 1
         steps += 1
-    # Leave the queue empty (flags cleared) so the workspace is clean after reset.
+    # Leave the queue empty so the workspace is clean after the reset.
     while size > 0:
         j = queue[head]
         head = (head + 1) % n
         size -= 1
-        flag[j] = flag[j] & np.uint8(1)
+        W[j, _FLAG] = 1.0
     return nt, steps
 
 
 @njit(cache=True)
-def _collect_reset(touched, nt, x, r, flag, out_nodes, out_vals, pos, cap):
-    """Copy the positive entries of x on ``touched`` to the output, then zero the workspace.
+def _collect_reset(touched, nt, W, out_nodes, out_vals, pos, cap):
+    """Copy the positive x of the touched nodes to the output, then zero their records.
 
     Returns the number of entries written, or -1 if they do not fit in ``cap - pos``.
     """
     cnt = 0
     for k in range(nt):
-        if x[touched[k]] > 0.0:
+        if W[touched[k], _X] > 0.0:
             cnt += 1
     ok = pos + cnt <= cap
     w = pos
     for k in range(nt):
         i = touched[k]
-        if ok and x[i] > 0.0:
+        if ok and W[i, _X] > 0.0:
             out_nodes[w] = i
-            out_vals[w] = x[i]
+            out_vals[w] = W[i, _X]
             w += 1
-        x[i] = 0.0
-        r[i] = 0.0
-        flag[i] = 0
+        W[i, _A] = 0.0
+        W[i, _X] = 0.0
+        W[i, _CAP] = 0.0
+        W[i, _FLAG] = 0.0
     return cnt if ok else -1
 
 
 @njit(cache=True)
-def acl_query(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, flag, queue, touched,
+def acl_query(indptr, indices, data, deg, seeds, alpha, eps, max_steps, W, queue, touched,
               out_nodes, out_vals):
     """One ACL query; results in ``out_nodes[:cnt], out_vals[:cnt]`` (capacity n).
 
-    Also returns the residual mass left (sum of r) for diagnostics. Returns (cnt, steps, rsum).
+    Returns (cnt, steps, residual mass left).
     """
-    nt, steps = _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, x, r, flag, queue, touched)
+    nt, steps = _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, W, queue, touched)
     rsum = 0.0
     for k in range(nt):
-        rsum += r[touched[k]]
-    cnt = _collect_reset(touched, nt, x, r, flag, out_nodes, out_vals, 0, out_nodes.shape[0])
+        rsum += W[touched[k], _A]
+    cnt = _collect_reset(touched, nt, W, out_nodes, out_vals, 0, out_nodes.shape[0])
     return cnt, steps, rsum
 
 
 @njit(cache=True, parallel=True)
 def acl_batch(indptr, indices, data, deg, seed_ptr, seed_idx, alpha, eps, max_steps,
-              X, R, F, Q, T, buf_nodes, buf_vals):
+              W, Q, T, buf_nodes, buf_vals):
     """Independent ACL queries; query q starts from ``seed_idx[seed_ptr[q]:seed_ptr[q+1]]``.
 
-    Workspace rows ``X, R, F, Q, T`` (one row per thread) and output buffers
+    Workspace rows ``W`` (n_rows x n x 4), ``Q, T`` (n_rows x n) and output buffers
     ``buf_nodes, buf_vals`` (n_rows x cap). Returns per query (row, start, length, steps);
-    length -1 = did not fit.
+    length -1 = did not fit (or not run because its row overflowed before).
     """
     nq = seed_ptr.shape[0] - 1
-    n_rows = X.shape[0]
+    n_rows = W.shape[0]
     cap = buf_nodes.shape[1]
     q_row = np.empty(nq, np.int64)
     q_start = np.empty(nq, np.int64)
@@ -190,17 +201,23 @@ def acl_batch(indptr, indices, data, deg, seed_ptr, seed_idx, alpha, eps, max_st
     q_steps = np.empty(nq, np.int64)
     for t in prange(n_rows):
         pos = 0
+        full = False
         for q in range(t, nq, n_rows):
-            seeds = seed_idx[seed_ptr[q]:seed_ptr[q + 1]]
-            nt, steps = _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps,
-                                 X[t], R[t], F[t], Q[t], T[t])
-            cnt = _collect_reset(T[t], nt, X[t], R[t], F[t], buf_nodes[t], buf_vals[t], pos, cap)
             q_row[q] = t
             q_start[q] = pos
+            q_steps[q] = 0
+            if full:  # this row's buffer overflowed: leave the rest for the next round
+                q_len[q] = -1
+                continue
+            seeds = seed_idx[seed_ptr[q]:seed_ptr[q + 1]]
+            nt, steps = _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, W[t], Q[t], T[t])
+            cnt = _collect_reset(T[t], nt, W[t], buf_nodes[t], buf_vals[t], pos, cap)
             q_len[q] = cnt
             q_steps[q] = steps
             if cnt > 0:
                 pos += cnt
+            elif cnt < 0:
+                full = True
     return q_row, q_start, q_len, q_steps
 
 
@@ -214,35 +231,41 @@ def _phi(t, qm1):
 
 
 @njit(cache=True)
-def _pnorm_mass(indptr, indices, data, x, v, y, base, qm1):
+def _pnorm_mass(indptr, indices, data, W, v, y, base, qm1):
     """Mass at v when x_v = y: base + sum_u w_uv phi(x_u - y) (self-loops excluded)."""
     m = base
     for e in range(indptr[v], indptr[v + 1]):
         u = indices[e]
         if u != v:
-            m += data[e] * _phi(x[u] - y, qm1)
+            m += data[e] * _phi(W[u, _X] - y, qm1)
     return m
 
 
+@njit(cache=True, inline="always")
+def _touch(W, j, sink, S, nS):
+    if W[j, _FLAG] == 0.0:
+        W[j, _FLAG] = 1.0
+        W[j, _CAP] = sink[j]
+        S[nS] = j
+        return nS + 1
+    return nS
+
+
 @njit(cache=True)
-def _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_iters, tol, seed,
-              x, m, flag, S, A):
+def _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_iters, tol, seed, W, S, A):
     """Coordinate minimisation of the flow-diffusion dual (l2 for p == 2, else p-norm).
 
     Dual: min_{x >= 0} (1/q) sum_{edges} w_ij |x_i - x_j|^q + sum_i x_i (T_i - Delta_i),
-    q = p / (p - 1). Mass m_i = Delta_i + sum_j w_ij phi(x_j - x_i). Each pass pushes every
-    node of S with m_i > T_i + tol, in a random order; a push sets m_i = T_i.
-    ``wdeg`` = weighted degree without self-loops (the l2 step size).
-    Returns (nS, passes, pushes, converged).
+    q = p / (p - 1). Mass m_i = Delta_i + sum_j w_ij phi(x_j - x_i) in ``W[:, 0]``, x in
+    ``W[:, 1]``, T in ``W[:, 2]``. Each pass pushes every node of S with m_i > T_i + tol, in
+    a random order; a push sets m_i = T_i. ``wdeg`` = weighted degree without self-loops (the
+    l2 step size). Returns (nS, passes, pushes, converged).
     """
     nS = 0
     for k in range(src_nodes.shape[0]):
         i = src_nodes[k]
-        if flag[i] == 0:
-            flag[i] = 1
-            S[nS] = i
-            nS += 1
-        m[i] += src_mass[k]
+        nS = _touch(W, i, sink, S, nS)
+        W[i, _A] += src_mass[k]
     state = np.empty(1, np.uint64)
     state[0] = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
     if state[0] == np.uint64(0):
@@ -256,7 +279,7 @@ def _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_ite
         nA = 0
         for k in range(nS):
             i = S[k]
-            if m[i] > sink[i] + tol:
+            if W[i, _A] > W[i, _CAP] + tol:
                 A[nA] = i
                 nA += 1
         if nA == 0:
@@ -267,110 +290,85 @@ def _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_ite
         for a in range(nA):
             i = A[a]
             if l2:
-                delta = (m[i] - sink[i]) / wdeg[i]
-                x[i] += delta
-                m[i] = sink[i]
+                delta = (W[i, _A] - W[i, _CAP]) / wdeg[i]
+                W[i, _X] += delta
+                W[i, _A] = W[i, _CAP]
                 for e in range(indptr[i], indptr[i + 1]):
                     j = indices[e]
                     if j == i:
                         continue
-                    if flag[j] == 0:
-                        flag[j] = 1
-                        S[nS] = j
-                        nS += 1
-                    m[j] += data[e] * delta
+                    nS = _touch(W, j, sink, S, nS)
+                    W[j, _A] += data[e] * delta
             else:
-                x_old = x[i]
+                x_old = W[i, _X]
                 # base = Delta_i: strip the flows of the current x_i from m_i.
-                base = m[i] - _pnorm_mass(indptr, indices, data, x, i, x_old, 0.0, qm1)
-                target = sink[i]
+                base = W[i, _A] - _pnorm_mass(indptr, indices, data, W, i, x_old, 0.0, qm1)
+                target = W[i, _CAP]
                 lo = x_old
                 step = 1.0
                 hi = x_old + step
-                mh = _pnorm_mass(indptr, indices, data, x, i, hi, base, qm1)
+                mh = _pnorm_mass(indptr, indices, data, W, i, hi, base, qm1)
                 while mh > target:
                     lo = hi
                     step *= 2.0
                     hi = x_old + step
-                    mh = _pnorm_mass(indptr, indices, data, x, i, hi, base, qm1)
+                    mh = _pnorm_mass(indptr, indices, data, W, i, hi, base, qm1)
                 # Bisection keeps m(hi) <= T: the pushed node never violates afterwards.
                 inner = 0.5 * tol if tol > 0.0 else 0.0
                 for _ in range(200):
                     if target - mh <= inner or hi - lo <= 1e-15 * max(1.0, hi):
                         break
                     mid = 0.5 * (lo + hi)
-                    mm = _pnorm_mass(indptr, indices, data, x, i, mid, base, qm1)
+                    mm = _pnorm_mass(indptr, indices, data, W, i, mid, base, qm1)
                     if mm > target:
                         lo = mid
                     else:
                         hi = mid
                         mh = mm
-                x[i] = hi
-                m[i] = mh
+                W[i, _X] = hi
+                W[i, _A] = mh
                 for e in range(indptr[i], indptr[i + 1]):
                     j = indices[e]
                     if j == i:
                         continue
-                    if flag[j] == 0:
-                        flag[j] = 1
-                        S[nS] = j
-                        nS += 1
-                    m[j] += data[e] * (_phi(hi - x[j], qm1) - _phi(x_old - x[j], qm1))
+                    nS = _touch(W, j, sink, S, nS)
+                    xj = W[j, _X]
+                    W[j, _A] += data[e] * (_phi(hi - xj, qm1) - _phi(x_old - xj, qm1))
             pushes += 1
     return nS, passes, pushes, converged
 
 
 @njit(cache=True)
-def _flow_collect_reset(S, nS, x, m, flag, out_nodes, out_vals, pos, cap):
-    cnt = 0
-    for k in range(nS):
-        if x[S[k]] > 0.0:
-            cnt += 1
-    ok = pos + cnt <= cap
-    w = pos
-    for k in range(nS):
-        i = S[k]
-        if ok and x[i] > 0.0:
-            out_nodes[w] = i
-            out_vals[w] = x[i]
-            w += 1
-        x[i] = 0.0
-        m[i] = 0.0
-        flag[i] = 0
-    return cnt if ok else -1
-
-
-@njit(cache=True)
 def flow_query(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_iters, tol, seed,
-               x, m, flag, S, A, out_nodes, out_vals, out_mass):
+               W, S, A, out_nodes, out_vals, out_mass):
     """One flow diffusion; support and x in ``out_nodes/out_vals[:cnt]`` (capacity n).
 
-    ``out_mass[:nS]`` and ``A[:nS]`` receive the final mass of every touched node (for
-    KKT diagnostics). Returns (cnt, n_touched, passes, pushes, converged, max_excess).
+    ``out_mass[:nS]`` receives the final mass of the touched nodes ``A[:nS]`` (KKT
+    diagnostics). Returns (cnt, n_touched, passes, pushes, converged, max_excess).
     """
     nS, passes, pushes, conv = _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p,
-                                         max_iters, tol, seed, x, m, flag, S, A)
+                                         max_iters, tol, seed, W, S, A)
     excess = 0.0
     for k in range(nS):
         i = S[k]
-        out_mass[k] = m[i]
+        out_mass[k] = W[i, _A]
         A[k] = i
-        d = m[i] - sink[i]
+        d = W[i, _A] - W[i, _CAP]
         if d > excess:
             excess = d
-    cnt = _flow_collect_reset(S, nS, x, m, flag, out_nodes, out_vals, 0, out_nodes.shape[0])
+    cnt = _collect_reset(S, nS, W, out_nodes, out_vals, 0, out_nodes.shape[0])
     return cnt, nS, passes, pushes, conv, excess
 
 
 @njit(cache=True, parallel=True)
 def flow_batch(indptr, indices, data, wdeg, sink, src_ptr, src_nodes, src_mass, p, max_iters, tol,
-               seeds, X, M, F, S, A, buf_nodes, buf_vals):
+               seeds, W, S, A, buf_nodes, buf_vals):
     """Independent flow diffusions; query q has sources ``src_nodes[src_ptr[q]:src_ptr[q+1]]``.
 
     Returns per query (row, start, length, passes, converged); length -1 = did not fit.
     """
     nq = src_ptr.shape[0] - 1
-    n_rows = X.shape[0]
+    n_rows = W.shape[0]
     cap = buf_nodes.shape[1]
     q_row = np.empty(nq, np.int64)
     q_start = np.empty(nq, np.int64)
@@ -379,20 +377,28 @@ def flow_batch(indptr, indices, data, wdeg, sink, src_ptr, src_nodes, src_mass, 
     q_conv = np.empty(nq, np.bool_)
     for t in prange(n_rows):
         pos = 0
+        full = False
         for q in range(t, nq, n_rows):
+            q_row[q] = t
+            q_start[q] = pos
+            q_passes[q] = 0
+            q_conv[q] = False
+            if full:  # this row's buffer overflowed: leave the rest for the next round
+                q_len[q] = -1
+                continue
             a = src_ptr[q]
             b = src_ptr[q + 1]
             nS, passes, pushes, conv = _flow_run(indptr, indices, data, wdeg, sink, src_nodes[a:b],
                                                  src_mass[a:b], p, max_iters, tol, seeds[q],
-                                                 X[t], M[t], F[t], S[t], A[t])
-            cnt = _flow_collect_reset(S[t], nS, X[t], M[t], F[t], buf_nodes[t], buf_vals[t], pos, cap)
-            q_row[q] = t
-            q_start[q] = pos
+                                                 W[t], S[t], A[t])
+            cnt = _collect_reset(S[t], nS, W[t], buf_nodes[t], buf_vals[t], pos, cap)
             q_len[q] = cnt
             q_passes[q] = passes
             q_conv[q] = conv
             if cnt > 0:
                 pos += cnt
+            elif cnt < 0:
+                full = True
     return q_row, q_start, q_len, q_passes, q_conv
 
 

@@ -46,6 +46,21 @@ def test_matches_scipy(index_dtype, data_dtype, x_dtype, k):
     assert _rel_err(Y, R.astype(np.float64)) <= tol
 
 
+@pytest.mark.parametrize("k", [1, 16, 64])
+def test_prefetch_path_matches_scipy(monkeypatch, k):
+    # small blocks skip the prefetch (they fit in cache); force it on to test that path too
+    monkeypatch.setattr(K, "_NO_PREFETCH_BYTES", 0)
+    assert K._default_distance(k, 8, 10) > 0
+    rng = np.random.default_rng(100 + k)
+    A = _random_csr(400, 300, 0.05, rng)
+    X = rng.standard_normal((300, k))
+    assert _rel_err(K.csr_spmm(A.indptr, A.indices, A.data, X), A @ X) <= 1e-12
+    bad = A.indices.copy()
+    bad[0] = -1
+    with pytest.raises(ValueError, match="indices must lie"):
+        K.csr_spmm(A.indptr, bad, A.data, X)
+
+
 def test_float32_block_with_float64_weights_is_float64_accurate():
     # X is read as float32 but accumulated in float64: same numbers as scipy's upcast product
     rng = np.random.default_rng(0)
@@ -165,6 +180,8 @@ def test_skewed_rows_balanced_chunks_and_thread_count_invariance():
         (lambda p, i, d, X: (p + 1, i, d, X), ValueError, "indptr must start"),
         (lambda p, i, d, X: (np.r_[p[:2], p[1] - 1, p[3:]], i, d, X), ValueError, "non-decreasing"),
         (lambda p, i, d, X: (p, i, d, X[None]), ValueError, "1-D or 2-D"),
+        (lambda p, i, d, X: (p, i, d, X[:-1, 0]), ValueError, "indices must lie"),
+        (lambda p, i, d, X: (np.r_[p[:2], p[1] - 1, p[3:]], i, d, X[:, :1]), ValueError, "non-decreasing"),
     ],
 )
 def test_bad_input(mutate, exc, match):

@@ -76,7 +76,7 @@ def test_batch_equals_single_and_workspace_is_reset():
         np.testing.assert_array_equal(one.indices, b.indices)
         np.testing.assert_allclose(one.values, b.values, rtol=0, atol=0)
     ws = _common._local.ws
-    assert ws.clean and not ws.f1.any() and not ws.f2.any() and not ws.u8.any()
+    assert ws.clean and not ws.rec.any() and not ws.u8.any()
 
 
 def test_networkx_ids_and_seed_validation():
@@ -100,3 +100,24 @@ def test_input_not_modified():
     before = A.copy()
     approximate_pagerank(A, 0)
     assert (A != before).nnz == 0
+
+
+def test_batch_overflow_rounds_give_the_same_results(monkeypatch):
+    """Tiny output buffers force the overflow path (rows stop, later rounds re-run)."""
+    import graphclust.local.flow as flow_mod
+    import graphclust.local.pagerank as pr_mod
+    from graphclust.local import flow_diffusion_batch
+
+    A = random_weighted(80, 0.06, seed=8)
+    small = lambda n, q, rows, round_: n if round_ >= 2 else 7 * (round_ + 1)  # noqa: E731
+    seeds = list(range(0, 80, 7))
+    ref = approximate_pagerank_batch(A, seeds, eps=1e-5)
+    fref = flow_diffusion_batch(A, seeds, 40.0, random_state=3)
+    monkeypatch.setattr(pr_mod, "batch_capacity", small)
+    monkeypatch.setattr(flow_mod, "batch_capacity", small)
+    got = approximate_pagerank_batch(A, seeds, eps=1e-5)
+    fgot = flow_diffusion_batch(A, seeds, 40.0, random_state=3)
+    for a, b in zip(ref + fref, got + fgot):
+        np.testing.assert_array_equal(a.indices, b.indices)
+        np.testing.assert_array_equal(a.values, b.values)
+    assert all(len(r) > 7 for r in ref)  # the overflow really happened

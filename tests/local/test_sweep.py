@@ -4,7 +4,6 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from graphclust.local import approximate_pagerank, conductance, flow_diffusion, sweep_cut, sweep_cut_batch
 

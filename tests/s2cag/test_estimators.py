@@ -75,7 +75,7 @@ def test_random_state_reproducible_and_int_seed_is_official_draw(planted):
     np.testing.assert_array_equal(start_block(0, None, (4, 3)), np.random.RandomState(0).normal(size=(4, 3)))
 
 
-def test_networkx_and_pyg_inputs(planted):
+def test_networkx_input_with_node_attributes(planted):
     ref = S2CAG(3).fit_predict(planted)
     G = nx.from_scipy_sparse_array(sp.csr_matrix(planted.adjacency))
     X = planted.features.toarray()
@@ -83,11 +83,8 @@ def test_networkx_and_pyg_inputs(planted):
         G.nodes[i]["x"] = X[i]
     feats = np.array([G.nodes[i]["x"] for i in G.nodes])
     np.testing.assert_array_equal(S2CAG(3).fit_predict(G, features=feats), ref)
-    torch = pytest.importorskip("torch")
-    pyg = pytest.importorskip("torch_geometric.data")
-    coo = planted.adjacency.tocoo()
-    data = pyg.Data(x=torch.tensor(X), edge_index=torch.tensor(np.vstack([coo.row, coo.col])), num_nodes=450)
-    np.testing.assert_array_equal(S2CAG(3).fit_predict(data), ref)
+    # features named by the node attribute
+    np.testing.assert_array_equal(S2CAG(3).fit_predict(G, features="x"), ref)
 
 
 def test_inputs_not_modified(planted):

@@ -68,6 +68,14 @@ def test_power_iteration_coefficients_match_official_loop():
         np.testing.assert_allclose(got, factor * f, rtol=1e-11)
 
 
+def test_float32_block_with_float64_matrix():
+    P = _random_walk(seed=9)
+    Y = np.random.default_rng(0).standard_normal((40, 3)).astype(np.float32)
+    got = propagate(P, Y, [0.5, 0.3, 0.2])
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, _dense_poly(P.toarray(), Y.astype(float), [0.5, 0.3, 0.2]), rtol=1e-6)
+
+
 def test_series_weights_sum_to_one():
     assert np.isclose(geometric_coefficients(12, 1.7).sum(), 1.0)
     assert np.isclose(geometric_coefficients(10, 0.9).sum(), 1.0)

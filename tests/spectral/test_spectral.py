@@ -8,7 +8,7 @@ from sklearn.metrics import adjusted_rand_score as ari
 
 import graphclust
 from graphclust import SpectralClustering
-from graphclust.datasets import sbm
+from graphclust.datasets.sbm import sbm
 from graphclust.spectral import spectral_embedding
 
 
