@@ -124,10 +124,7 @@ class Graph:
         if device == self.device:
             return self
         ns = get_namespace(device)
-        feats = self.features
-        if feats is not None:
-            feats = ns.to_sparse(feats) if _is_sparse(feats) else ns.asarray(feats)
-        return dataclasses.replace(self, adjacency=ns.to_sparse(self.adjacency), features=feats)
+        return dataclasses.replace(self, adjacency=ns.to_sparse(self.adjacency), features=_features_to(self.features, ns))
 
     def __repr__(self) -> str:
         feats = "none" if self.features is None else f"{self.features.shape[1]}"
@@ -182,10 +179,8 @@ class MultiplexGraph:
         if device == self.device:
             return self
         ns = get_namespace(device)
-        feats = self.features
-        if feats is not None:
-            feats = ns.to_sparse(feats) if _is_sparse(feats) else ns.asarray(feats)
-        return dataclasses.replace(self, relations=[ns.to_sparse(A) for A in self.relations], features=feats)
+        relations = [ns.to_sparse(A) for A in self.relations]
+        return dataclasses.replace(self, relations=relations, features=_features_to(self.features, ns))
 
     def __repr__(self) -> str:
         rel = ", ".join(f"{r}: {int(A.nnz)} nnz" for r, A in zip(self.relation_names, self.relations))
@@ -199,6 +194,13 @@ def _is_sparse(x: Any) -> bool:
     if sp.issparse(x):
         return True
     return is_cupy_array(x) and type(x).__module__.startswith("cupyx")
+
+
+def _features_to(features: Any, ns: Any) -> Any:
+    """Node features moved to the device of namespace ``ns`` (sparse stays sparse)."""
+    if features is None:
+        return None
+    return ns.to_sparse(features) if _is_sparse(features) else ns.asarray(features)
 
 
 def _row_sums(A: Any) -> Any:

@@ -44,16 +44,11 @@ class Prepared:
     deg: np.ndarray  # weighted degree (row sums, self-loops included)
     wdeg: np.ndarray  # weighted degree without self-loops (l2 flow step size)
     total: float  # vol(V) = sum of all weights
-    _id_map: dict | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
         return int(self.deg.shape[0])
 
-    def id_map(self) -> dict:
-        if self._id_map is None:
-            self._id_map = {v: i for i, v in enumerate(self.graph.node_ids.tolist())}
-        return self._id_map
 
 
 def prepare(graph: Any) -> Prepared:
@@ -97,24 +92,7 @@ def resolve_seeds(prep: Prepared, seeds: Any, name: str = "seeds") -> np.ndarray
     For graphs with original node ids (networkx input) seeds are those ids; otherwise
     indices in ``[0, n)``. Unknown ids or out-of-range indices raise ValueError.
     """
-    g = prep.graph
-    if g.node_ids is None:
-        return check_seeds(seeds, prep.n, name=name)
-    if isinstance(seeds, (list, tuple, np.ndarray, set, frozenset)):
-        items = list(seeds)
-    else:
-        items = [seeds]
-    if not items:
-        raise ValueError(f"{name} is empty: give at least one seed node.")
-    m = prep.id_map()
-    out = np.empty(len(items), dtype=np.int64)
-    for k, s in enumerate(items):
-        key = s.item() if isinstance(s, np.generic) else s
-        try:
-            out[k] = m[key]
-        except (KeyError, TypeError):
-            raise ValueError(f"{name}: node {s!r} is not a node of the graph.") from None
-    return out
+    return prep.graph.index(seeds, name=name)
 
 
 def node_vector(prep: Prepared, values: Any, name: str, dtype: Any = None) -> np.ndarray:

@@ -91,6 +91,20 @@ def _has_negative(X: Any) -> bool:
     return bool((data < 0).any()) if data.size else False
 
 
+def _row_sums_of_squares(X: Any) -> Any:
+    """Row sums of the squared entries of a CSR matrix.
+
+    The same numbers as ``degrees(X.multiply(X))`` (squares summed in storage order) without
+    the element-wise sparse product, which re-merges the two index lists (65 ms on the
+    35 %-dense amazon_photo attributes, against a few ms here).
+    """
+    sq = X.copy()
+    if not sq.has_canonical_format:  # duplicates are summed before squaring, as multiply does
+        sq.sum_duplicates()
+    sq.data = sq.data * sq.data
+    return degrees(sq)
+
+
 def tfidf(X: Any) -> Any:
     """TF-IDF with l2-normalised rows, as ``sklearn TfidfTransformer(norm="l2")``.
 
@@ -118,7 +132,7 @@ def tfidf(X: Any) -> Any:
     idf = xp.log((1.0 + n) / (1.0 + df)) + 1.0
     if _is_sparse(X):
         X = diag_scale(X, None, idf)
-        norms = xp.sqrt(degrees(X.multiply(X).tocsr()))
+        norms = xp.sqrt(_row_sums_of_squares(X))
         return diag_scale(X, inverse_power(norms, -1.0))
     X *= idf[None, :]
     norms = xp.sqrt((X * X).sum(axis=1))
@@ -163,7 +177,7 @@ def attribute_degree_normalize(X: Any) -> Any:
 def _l2_rows(X: Any) -> Any:
     xp = namespace_of(X).xp
     if _is_sparse(X):
-        norms = xp.sqrt(degrees(X.multiply(X).tocsr()))
+        norms = xp.sqrt(_row_sums_of_squares(X))
     else:
         norms = xp.sqrt((X * X).sum(axis=1))
     return _row_scale(X, inverse_power(norms, -1.0))

@@ -20,8 +20,8 @@ import numpy as np
 
 from ..backend import get_namespace, namespace_of
 from ..base import BaseClusterer
-from ..sparse import spmm, transpose_csr
-from ..solvers.propagate import geometric_coefficients, propagate
+from ..sparse import transpose_csr
+from ..solvers.propagate import geometric_coefficients, propagate, sparse_product
 from ..solvers.randomized import randomized_svd
 from ..solvers.rounding import snem_rounding
 from ..validation import check_scalar
@@ -100,7 +100,7 @@ def _feature_ops(X: Any) -> tuple[Any, Any]:
     """``M -> X @ M`` and ``M -> X^T @ M`` for a sparse (explicit CSR transpose) or dense X."""
     if hasattr(X, "indptr"):
         XT = transpose_csr(X)
-        return (lambda M: spmm(X, M)), (lambda M: spmm(XT, M))
+        return (lambda M: sparse_product(X, M)), (lambda M: sparse_product(XT, M))
     return (lambda M: X @ M), (lambda M: X.T @ M)
 
 

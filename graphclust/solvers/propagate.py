@@ -25,20 +25,42 @@ import numpy as np
 from ..backend import is_cupy_array, namespace_of
 from ..sparse import spmm, transpose_csr
 
-__all__ = ["geometric_coefficients", "propagate", "propagate_adjoint"]
+__all__ = ["geometric_coefficients", "propagate", "propagate_adjoint", "sparse_product"]
 
-# A Horner loop makes T products back to back. Below this many multiply-adds per product the
-# serial scipy product is as fast as the parallel kernel on 2 cores, and it cannot stall on a
-# descheduled worker thread (measured 10-25 ms per product on a busy machine with numba's
-# default OpenMP wait policy, against 0.3-6 ms serial), so small products stay serial.
-_SERIAL_MAX_WORK = 1_000_000
+# A Horner loop makes T products back to back, each of a few columns. For such narrow blocks
+# scipy's serial product is faster than the parallel numba kernel on this 2-core machine even
+# for tens of millions of multiply-adds (amazon_photo, 8-18 columns, measured best of 15:
+# P (246k nnz) 1.0 vs 1.4 ms and 2.2 vs 2.5 ms; the 35 %-dense attribute matrix (2M nnz)
+# 8.0 vs 9.7 ms and X^T 9.3 vs 16.7 ms), and it cannot stall on a descheduled worker thread
+# (10-25 ms per product on a busy machine with numba's default OpenMP wait policy). Both
+# accumulate every output entry in the same order, so the switch changes no bit of the result.
+# Only products above this many multiply-adds (large graphs) go to the parallel kernel.
+_SERIAL_MAX_WORK = 64_000_000
+
+
+def sparse_product(A: Any, Q: Any, out: Any = None) -> Any:
+    """``A @ Q`` for a CSR matrix ``A`` and a dense block ``Q`` (into ``out`` when given).
+
+    Narrow products (below ``_SERIAL_MAX_WORK`` multiply-adds) use scipy's serial product;
+    larger ones, and GPU arrays, :func:`graphclust.sparse.spmm`. Both sum each output entry
+    over the row's non-zeros in storage order, so the choice never changes the result.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> sparse_product(sp.csr_array([[1.0, 2.0]]), np.ones((2, 1)))
+    array([[3.]])
+    """
+    if not is_cupy_array(A) and A.nnz * (Q.shape[1] if Q.ndim > 1 else 1) < _SERIAL_MAX_WORK:
+        if out is None:
+            return np.asarray(A @ Q)
+        out[...] = A @ Q
+        return out
+    return spmm(A, Q, out=out)
 
 
 def _product(P: Any, Q: Any, out: Any) -> Any:
-    if not is_cupy_array(P) and P.nnz * Q.shape[1] < _SERIAL_MAX_WORK:
-        out[...] = P @ Q
-        return out
-    return spmm(P, Q, out=out)
+    return sparse_product(P, Q, out)
 
 
 def geometric_coefficients(T: int, alpha: float, variant: str = "series") -> np.ndarray:
