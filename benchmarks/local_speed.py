@@ -14,6 +14,7 @@ localgraphclustering 0.6.1), if the environment variable ``GRAPHCLUST_LGC_LIB`` 
 its single-seed output is also compared with ours (max abs difference).
 
 Run (heavy, ~3 min): ``flock /tmp/graphclust-bench.lock python3 benchmarks/local_speed.py``
+(``--only locality`` or ``--only throughput`` for one table).
 """
 from __future__ import annotations
 
@@ -97,6 +98,27 @@ def timed(fn, repeats=3):
     return best, out
 
 
+def _acl_kernel_time(prep, seeds, alpha, eps, repeats=3):
+    """The ACL batch kernel alone (no seed checks, no result objects): what the Python
+    wrapper adds is the difference with the end-to-end column."""
+    from graphclust.local._common import flatten, kernels
+
+    k = kernels()
+    ptr, flat = flatten([np.array([s], dtype=np.int64) for s in seeds])
+    n = prep.n
+    W = np.zeros((1, n, 4))
+    Q = np.empty((1, n), np.int64)
+    T = np.empty((1, n), np.int64)
+    bn = np.empty((1, max(n, 1 << 22)), np.int64)
+    bv = np.empty((1, max(n, 1 << 22)))
+    run = lambda: k.acl_batch(prep.indptr, prep.indices, prep.data, prep.deg, ptr, flat, alpha, eps, 10**9,
+                              W, Q, T, bn, bv)
+    run()
+    t, out = timed(run, repeats)
+    assert (out[2] >= 0).all(), "kernel output buffer too small"
+    return t
+
+
 def locality_table(n_queries: int, sizes, rng_seed: int = 0) -> list[str]:
     numba.set_num_threads(1)
     k, p, ext, bg = 100, 0.08, 4.0, 10.0
@@ -113,13 +135,14 @@ def locality_table(n_queries: int, sizes, rng_seed: int = 0) -> list[str]:
         approximate_pagerank_batch(g, seeds[:2], eps=1e-4)
         flow_diffusion_batch(g, seeds[:2], 3 * volK, random_state=0)
         t_acl, res_acl = timed(lambda: approximate_pagerank_batch(g, seeds, alpha=0.15, eps=1e-4))
+        t_kern = _acl_kernel_time(prep, seeds, 0.15, 1e-4)
         t_sw, _ = timed(lambda: sweep_cut_batch(g, res_acl))
         t_fd, res_fd = timed(lambda: flow_diffusion_batch(g, seeds, 3 * volK, random_state=0))
         A = g.adjacency
         t_glob, _ = timed(lambda: [global_ppr(A, prep.deg, s, 0.15) for s in seeds[:3]], repeats=1)
         t_glob /= 3
         row = {
-            "acl": t_acl / n_queries, "sweep": t_sw / n_queries, "fd": t_fd / n_queries, "global": t_glob,
+            "acl": t_acl / n_queries, "kern": t_kern / n_queries, "sweep": t_sw / n_queries, "fd": t_fd / n_queries, "global": t_glob,
             "acl_supp": np.mean([len(r) for r in res_acl]), "fd_supp": np.mean([len(r) for r in res_fd]),
             "m": g.n_edges,
         }
@@ -129,20 +152,20 @@ def locality_table(n_queries: int, sizes, rng_seed: int = 0) -> list[str]:
             t_l, _ = timed(lambda: [lgc(ai, aj, n, s, 0.15, 1e-4, 1 << 16) for s in seeds], repeats=1)
             row["lgc"] = t_l / n_queries
         per[n] = row
-    hdr = "| n | m | ACL push (ms/query) | sweep (ms/query) | flow diffusion l2 (ms/query) | global PPR power iteration (ms/query) |"
+    hdr = "| n | m | ACL push (ms/query) | ACL kernel only (ms/query) | sweep (ms/query) | flow diffusion l2 (ms/query) | global PPR power iteration (ms/query) |"
     if lgc is not None:
         hdr += " LocalGraphClustering C++ ACL (ms/query) |"
     rows.append(hdr)
     rows.append("|" + "---|" * (hdr.count("|") - 1))
     for n in sizes:
         r = per[n]
-        line = (f"| {n:,} | {r['m']:,} | {r['acl']*1e3:.3f} (support {r['acl_supp']:.0f}) | {r['sweep']*1e3:.3f} | "
+        line = (f"| {n:,} | {r['m']:,} | {r['acl']*1e3:.3f} (support {r['acl_supp']:.0f}) | {r['kern']*1e3:.3f} | {r['sweep']*1e3:.3f} | "
                 f"{r['fd']*1e3:.3f} (support {r['fd_supp']:.0f}) | {r['global']*1e3:.1f} |")
         if lgc is not None:
             line += f" {r['lgc']*1e3:.3f} |"
         rows.append(line)
     a, b = per[sizes[0]], per[sizes[-1]]
-    ratio = f"| ratio {sizes[-1]:,} / {sizes[0]:,} | | {b['acl']/a['acl']:.2f}x | {b['sweep']/a['sweep']:.2f}x | {b['fd']/a['fd']:.2f}x | {b['global']/a['global']:.1f}x |"
+    ratio = f"| ratio {sizes[-1]:,} / {sizes[0]:,} | | {b['acl']/a['acl']:.2f}x | {b['kern']/a['kern']:.2f}x | {b['sweep']/a['sweep']:.2f}x | {b['fd']/a['fd']:.2f}x | {b['global']/a['global']:.1f}x |"
     if lgc is not None:
         ratio += f" {b['lgc']/a['lgc']:.2f}x |"
     rows.append(ratio)
@@ -203,21 +226,28 @@ def main(argv=None) -> None:
     ap.add_argument("--queries", type=int, default=200, help="queries per graph in the locality table")
     ap.add_argument("--batch", type=int, default=1000, help="batch size of the throughput table")
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--only", choices=["locality", "throughput"], help="run one of the two tables")
     args = ap.parse_args(argv)
     print("Command: `" + " ".join(["python3", "benchmarks/local_speed.py"] + (argv if argv is not None else sys.argv[1:])) + "`")
     print(f"Machine: {os.cpu_count()} CPUs, numba {numba.__version__}, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
           f"load average at start {os.getloadavg()[0]:.1f}")
     print()
+    if args.only != "throughput":
+        _print_locality(args)
+    if args.only != "locality":
+        print(f"### Throughput: batch of {args.batch} random seeds on coauthor_cs (best of 2)")
+        print()
+        print("\n".join(throughput_table(args.data_home, args.batch)))
+        print()
+    print(f"Load average at the end: {os.getloadavg()[0]:.1f} (other jobs share the machine).")
+
+
+def _print_locality(args) -> None:
     print(f"### Locality: time per query, planted_local (k=100, p=0.08, 4 expected edges from a target node "
           f"to the outside, background degree 10), {args.queries} seeds in the target, 1 thread, best of 3")
     print()
     print("\n".join(locality_table(args.queries, args.sizes)))
     print()
-    print(f"### Throughput: batch of {args.batch} random seeds on coauthor_cs (best of 2)")
-    print()
-    print("\n".join(throughput_table(args.data_home, args.batch)))
-    print()
-    print(f"Load average at the end: {os.getloadavg()[0]:.1f} (other jobs share the machine).")
 
 
 if __name__ == "__main__":

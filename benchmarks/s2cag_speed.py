@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
 
     runs = json.loads((args.shared / "targets" / "s2cag_official.json").read_text())["runs"]
     runs = [r for r in runs if r["dataset"] in args.datasets]
+    load_start = os.getloadavg()  # shared machine: report the load the timings were taken under
     rows = []
     for r in runs:
         g = load(r["dataset"], data_home=args.shared / "datasets")
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     for d, m, hp, v, t, off, su, bar, ao, a, oa, pn, tp, ap_ in rows:
         print(f"| {d} | {m} | {hp} | {v} | {t:.3f} | {off:.3f} | {su:.1f}x | {bar:.3f} | {'yes' if t <= bar else 'NO'} | "
               f"{ao:.4f} | {a:.2f} / {oa:.2f} | {pn} | {tp:.2f} | {ap_:.4f} |")
+    print()
+    print("load average (1/5/15 min) at start: %.2f / %.2f / %.2f, at end: %.2f / %.2f / %.2f"
+          % (load_start + os.getloadavg()))
     print()
     print("command: flock /tmp/graphclust-bench.lock python benchmarks/s2cag_speed.py " + " ".join(sys.argv[1:]))
 

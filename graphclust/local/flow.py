@@ -18,6 +18,7 @@ from ._common import (
     gather,
     kernels,
     make_scores,
+    make_scores_batch,
     n_threads,
     node_vector,
     prepare,
@@ -254,4 +255,4 @@ def flow_diffusion_batch(
                     results[q] = res
                     meta[q] = _info(q_passes[j], None, q_conv[j], max_iters)
             pending, round_ = nxt, round_ + 1
-    return [make_scores(prep, nodes, vals, info) for (nodes, vals), info in zip(results, meta)]
+    return make_scores_batch(prep, results, meta)

@@ -18,6 +18,7 @@ from ._common import (
     gather,
     kernels,
     make_scores,
+    make_scores_batch,
     n_threads,
     prepare,
     resolve_seeds,
@@ -169,7 +170,5 @@ def approximate_pagerank_batch(
                     results[q] = res
                     steps_all[q] = st
             pending, round_ = nxt, round_ + 1
-    return [
-        make_scores(prep, nodes, vals, {"steps": int(st), "converged": bool(st < max_steps)})
-        for (nodes, vals), st in zip(results, steps_all.tolist())
-    ]
+    infos = [{"steps": int(st), "converged": bool(st < max_steps)} for st in steps_all.tolist()]
+    return make_scores_batch(prep, results, infos)

@@ -157,6 +157,7 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
     T = c.size - 1
     Q = Y * Y.dtype.type(c[T])
     buf = xp.empty_like(Q)
+    tmp = xp.empty_like(Q)  # c_t Y, rounded before the add exactly as ``buf += c_t * Y``
     steps = range(T - 1, -1, -1)
     if verbose:
         from tqdm.auto import tqdm
@@ -166,7 +167,8 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
         # ping-pong between two blocks: no allocation per step
         buf = _product(P, Q, buf)
         if c[t] != 0.0:
-            buf += Y.dtype.type(c[t]) * Y
+            xp.multiply(Y, Y.dtype.type(c[t]), out=tmp)
+            buf += tmp
         Q, buf = buf, Q
     return Q[:, 0] if vector else Q
 

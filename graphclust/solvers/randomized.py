@@ -159,13 +159,12 @@ def randomized_svd(
     B = rmatvec(Q).T
     if ns.is_gpu:
         Uh, s, Vt = ns.xp.linalg.svd(B, full_matrices=False)
-        U = Q @ Uh
     else:
-        # b x d SVD and an n x b by b x b product: tiny, but OpenBLAS wakes its threads for
-        # them (measured 90 ms on a busy 2-core machine against 1 ms on one thread)
+        # a tiny b x d SVD, but OpenBLAS wakes its threads for it (measured up to 90 ms on a
+        # busy 2-core machine against 1 ms on one thread; same result bit for bit)
         with _single_thread_blas():
             Uh, s, Vt = ns.xp.linalg.svd(B, full_matrices=False)
-            U = Q @ Uh
+    U = Q @ Uh
     if flip_sign:
         U, Vt = svd_flip(U, Vt)
     return U, s, Vt

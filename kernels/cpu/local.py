@@ -30,6 +30,7 @@ __all__ = [
     "flow_batch",
     "sweep_query",
     "sweep_batch",
+    "sort_segments",
 ]
 
 # ----------------------------------------------------------------------------- random numbers
@@ -504,3 +505,44 @@ def set_conductance(indptr, indices, data, deg, total, nodes, mask):
     den = min(vol, total - vol)
     cond = cut / den if den > 1e-12 * total else 1.0
     return cond, cut, vol
+
+
+# ----------------------------------------------------------------------------- result order
+@njit(cache=True)
+def sort_segments(ptr, nodes, vals):
+    """Sort each segment ``[ptr[q], ptr[q+1])`` of ``nodes/vals`` in place by value
+    descending, ties by node ascending (the order of ``numpy.lexsort((nodes, -vals))``;
+    nodes are distinct within a segment, so that order is unique).
+
+    One compiled call per batch: per-query numpy sorts cost more in call overhead than in
+    sorting when supports are small.
+    """
+    for q in range(ptr.shape[0] - 1):
+        a = ptr[q]
+        b = ptr[q + 1]
+        k = b - a
+        if k < 2:
+            continue
+        seg_n = nodes[a:b].copy()
+        seg_v = vals[a:b].copy()
+        keys = np.empty(k, np.float64)
+        for i in range(k):
+            keys[i] = -seg_v[i]
+        o = np.argsort(keys)
+        for i in range(k):
+            nodes[a + i] = seg_n[o[i]]
+            vals[a + i] = seg_v[o[i]]
+        # Runs of equal values: order by node (insertion sort; ties are short and rare).
+        i = 0
+        while i < k:
+            j = i + 1
+            while j < k and vals[a + j] == vals[a + i]:
+                j += 1
+            for r in range(i + 1, j):
+                v = nodes[a + r]
+                s = r - 1
+                while s >= i and nodes[a + s] > v:
+                    nodes[a + s + 1] = nodes[a + s]
+                    s -= 1
+                nodes[a + s + 1] = v
+            i = j

@@ -106,3 +106,14 @@ def test_inputs_not_modified():
     data = X.data.copy()
     normalize_attributes(X)
     np.testing.assert_array_equal(X.data, data)
+
+
+def test_tfidf_sums_duplicate_entries_before_squaring():
+    # a CSR with a duplicate (row 0, column 1) entry behaves as its canonical form
+    dup = sp.csr_array((np.array([1.0, 2.0, 3.0, 1.0]), np.array([1, 1, 0, 0]), np.array([0, 2, 4])), shape=(2, 2))
+    canon = dup.copy()
+    canon.sum_duplicates()
+    got = tfidf(dup)
+    got.sum_duplicates()
+    np.testing.assert_allclose(got.toarray(), tfidf(canon).toarray(), rtol=1e-14)
+    np.testing.assert_allclose(np.linalg.norm(got.toarray(), axis=1), 1.0)

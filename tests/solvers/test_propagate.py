@@ -119,3 +119,20 @@ def test_propagate_gpu_matches_cpu():
     c = geometric_coefficients(5, 0.9)
     got = propagate(csp.csr_matrix(sp.csr_matrix(P)), cupy.asarray(Y), c).get()
     np.testing.assert_allclose(got, propagate(P, Y, c), rtol=1e-10)
+
+
+def test_sparse_product_serial_and_kernel_paths_agree_bit_for_bit(monkeypatch):
+    # the serial (scipy) and parallel (numba) paths must give the same bits, so the switch
+    # between them never changes a label (S2CAG's faithful loop amplifies rounding)
+    import graphclust.solvers.propagate as prop
+    from graphclust.solvers.propagate import sparse_product
+
+    A = sp.random(300, 200, density=0.2, random_state=3, format="csr")
+    M = np.random.default_rng(2).standard_normal((200, 7))
+    serial = sparse_product(A, M)
+    monkeypatch.setattr(prop, "_SERIAL_MAX_WORK", 0)
+    out = np.empty((300, 7))
+    kernel = sparse_product(A, M, out=out)
+    assert kernel is out
+    np.testing.assert_array_equal(serial, kernel)
+    np.testing.assert_array_equal(serial, A @ M)
