@@ -114,7 +114,13 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
         result["seconds"] = time.perf_counter() - t0
         result["n_clusters"] = int(np.unique(pred).size)
         if labels is not None and (labels >= 0).any():
-            result.update(metrics.evaluate(labels, pred))
+            n_classes = int(np.unique(labels[labels >= 0]).size)
+            if info.kind == "hierarchy" and result["n_clusters"] > n_classes:
+                # Score the dendrogram cut at the true number of classes, not the leaves.
+                result["scored_cut"] = n_classes
+                result.update(metrics.evaluate(labels, est.cut(n_classes)))
+            else:
+                result.update(metrics.evaluate(labels, pred))
         if args.out:
             _save(args.out, pred, getattr(graph, "node_ids", None))
     if args.json:

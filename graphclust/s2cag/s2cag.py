@@ -21,7 +21,6 @@ import numpy as np
 from ..backend import get_namespace, is_cupy_array, namespace_of
 from ..base import BaseClusterer
 from ..sparse import transpose_csr
-from ..solvers import propagate as propagate_mod
 from ..solvers.propagate import geometric_coefficients, propagate, sparse_product
 from ..solvers.randomized import randomized_svd
 from ..solvers.rounding import snem_rounding
@@ -97,6 +96,10 @@ class _S2CAGCommon(BaseClusterer):
         return P, X
 
 
+# below this many multiply-adds X^T @ M goes through the CSC view X.T (see _feature_ops)
+_CSC_ADJOINT_MAX_WORK = 64_000_000
+
+
 def _feature_ops(X: Any) -> tuple[Any, Any]:
     """``M -> X @ M`` and ``M -> X^T @ M`` for a sparse or dense attribute matrix X.
 
@@ -112,7 +115,7 @@ def _feature_ops(X: Any) -> tuple[Any, Any]:
     cache: dict[str, Any] = {}
 
     def xtmul(M: Any) -> Any:
-        if not is_cupy_array(X) and X.nnz * (M.shape[1] if M.ndim > 1 else 1) < propagate_mod._SERIAL_MAX_WORK:
+        if not is_cupy_array(X) and X.nnz * (M.shape[1] if M.ndim > 1 else 1) < _CSC_ADJOINT_MAX_WORK:
             return np.asarray(X.T @ M)
         if "XT" not in cache:
             cache["XT"] = transpose_csr(X)

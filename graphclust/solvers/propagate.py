@@ -27,23 +27,36 @@ from ..sparse import spmm, transpose_csr
 
 __all__ = ["geometric_coefficients", "propagate", "propagate_adjoint", "sparse_product"]
 
-# A Horner loop makes T products back to back, each of a few columns. For such narrow blocks
-# scipy's serial product is faster than the parallel numba kernel on this 2-core machine even
-# for tens of millions of multiply-adds (amazon_photo, 8-18 columns, measured best of 15:
-# P (246k nnz) 1.0 vs 1.4 ms and 2.2 vs 2.5 ms; the 35 %-dense attribute matrix (2M nnz)
-# 8.0 vs 9.7 ms and X^T 9.3 vs 16.7 ms), and it cannot stall on a descheduled worker thread
-# (10-25 ms per product on a busy machine with numba's default OpenMP wait policy). Both
-# accumulate every output entry in the same order, so the switch changes no bit of the result.
-# Only products above this many multiply-adds (large graphs) go to the parallel kernel.
-_SERIAL_MAX_WORK = 64_000_000
+# A Horner loop makes T products back to back, each of a few columns. Which product is faster
+# depends on the block width and on the load of this shared 2-core machine (A/B of whole fits,
+# best of 3, interleaved): with 8 columns (M-S2CAG) scipy's serial product beat the 2-thread
+# numba kernel (amazon_photo M-S2CAG 2.9 vs 3.3 s; P 1.0 vs 1.4 ms per product under load), with
+# 18 columns (S2CAG) the kernel won on coauthor_cs (fit 0.91 vs 1.17 s) and tied on
+# amazon_photo. The serial product also cannot stall on a descheduled worker thread (10-25 ms
+# per product with numba's default OpenMP wait policy). Both accumulate every output entry in
+# the same order, so the switch changes no bit of the result. Hence: serial below
+# _SERIAL_MAX_WORK multiply-adds, and for blocks of at most _NARROW_COLUMNS columns below
+# _NARROW_SERIAL_MAX_WORK.
+_SERIAL_MAX_WORK = 1_000_000
+_NARROW_COLUMNS = 8
+_NARROW_SERIAL_MAX_WORK = 64_000_000
+
+
+def _serial(A: Any, Q: Any) -> bool:
+    if is_cupy_array(A):
+        return False
+    b = Q.shape[1] if Q.ndim > 1 else 1
+    work = A.nnz * b
+    return work < _SERIAL_MAX_WORK or (b <= _NARROW_COLUMNS and work < _NARROW_SERIAL_MAX_WORK)
 
 
 def sparse_product(A: Any, Q: Any, out: Any = None) -> Any:
     """``A @ Q`` for a CSR matrix ``A`` and a dense block ``Q`` (into ``out`` when given).
 
-    Narrow products (below ``_SERIAL_MAX_WORK`` multiply-adds) use scipy's serial product;
-    larger ones, and GPU arrays, :func:`graphclust.sparse.spmm`. Both sum each output entry
-    over the row's non-zeros in storage order, so the choice never changes the result.
+    Small products (below 1M multiply-adds, or below 64M for blocks of at most 8 columns) use
+    scipy's serial product; larger ones, and GPU arrays, :func:`graphclust.sparse.spmm`. Both
+    sum each output entry over the row's non-zeros in storage order, so the choice never
+    changes the result.
 
     Examples
     --------
@@ -51,7 +64,7 @@ def sparse_product(A: Any, Q: Any, out: Any = None) -> Any:
     >>> sparse_product(sp.csr_array([[1.0, 2.0]]), np.ones((2, 1)))
     array([[3.]])
     """
-    if not is_cupy_array(A) and A.nnz * (Q.shape[1] if Q.ndim > 1 else 1) < _SERIAL_MAX_WORK:
+    if _serial(A, Q):
         if out is None:
             return np.asarray(A @ Q)
         out[...] = A @ Q

@@ -131,6 +131,7 @@ def test_sparse_product_serial_and_kernel_paths_agree_bit_for_bit(monkeypatch):
     M = np.random.default_rng(2).standard_normal((200, 7))
     serial = sparse_product(A, M)
     monkeypatch.setattr(prop, "_SERIAL_MAX_WORK", 0)
+    monkeypatch.setattr(prop, "_NARROW_SERIAL_MAX_WORK", 0)
     out = np.empty((300, 7))
     kernel = sparse_product(A, M, out=out)
     assert kernel is out
