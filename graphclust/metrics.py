@@ -162,22 +162,14 @@ def conductance(graph: Any, nodes: Any) -> float:
     0.047619047619047616
     """
     from .graph import as_graph
+    from .local.sweep import conductance as set_conductance
 
     g = as_graph(graph).to("cpu")
     n = g.n_nodes
-    mask = np.zeros(n, dtype=bool)
     as_array = np.asarray(nodes) if isinstance(nodes, (list, tuple, np.ndarray)) else None
     if as_array is not None and as_array.dtype == bool:
         if as_array.shape != (n,):
             raise ValueError(f"a boolean node mask must have length {n}, got {as_array.shape}.")
-        mask = as_array.copy()
-    elif not (hasattr(nodes, "__len__") and len(nodes) == 0):
-        mask[g.index(nodes if as_array is None else as_array, name="nodes")] = True
-    A = g.adjacency
-    deg = np.asarray(g.degrees())
-    vol_s = float(deg[mask].sum())
-    vol_rest = float(deg.sum()) - vol_s
-    inside = float((A[mask][:, mask]).sum())
-    cut = vol_s - inside
-    denom = min(vol_s, vol_rest)
-    return 1.0 if denom <= 0 else cut / denom
+        nodes = g.ids(np.flatnonzero(as_array))
+    # One implementation: the strongly local kernel of graphclust.local, O(vol(S)) work.
+    return set_conductance(g, nodes)
