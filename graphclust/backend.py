@@ -18,7 +18,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Namespace", "get_namespace", "namespace_of", "resolve_device", "cuda_available", "is_cupy_array"]
+__all__ = [
+    "Namespace", "get_namespace", "namespace_of", "resolve_device", "cuda_available", "is_cupy_array",
+    "single_thread",
+]
 
 DEVICES = ("cpu", "cuda", "auto")
 
@@ -52,6 +55,24 @@ def resolve_device(device: str | None) -> str:
             "(pip install graphclust[gpu]) on a machine with a GPU, or use device='cpu'."
         )
     return device
+
+
+@functools.lru_cache(maxsize=None)
+def _threadpool_controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # inspecting the loaded libraries costs ~ms: do it once
+
+
+def single_thread(user_api: str | None = "blas") -> Any:
+    """Context that runs the native thread pools on one thread.
+
+    ``user_api="blas"`` limits BLAS/LAPACK only; None limits OpenMP too. graphclust's dense
+    work is mostly tall-skinny (n x b blocks with small b): memory-bound, so one thread is as
+    fast as several, while multithreaded OpenBLAS was measured 10-100x slower on a busy
+    2-core machine. numba kernels run on their own threads and are not affected.
+    """
+    return _threadpool_controller().limit(limits=1, user_api=user_api)
 
 
 def is_cupy_array(x: Any) -> bool:

@@ -44,9 +44,8 @@ class BaseClusterer(BaseEstimator):
         if self._multiplex:
             g = as_multiplex(graph, features=features)
         else:
+            # as_graph (directed=False) refuses an asymmetric adjacency, also for a directed Graph.
             g = as_graph(graph, features=features)
-            if g.directed:
-                raise ValueError(f"{type(self).__name__} needs an undirected graph; got a directed one.")
             if g.adjacency.nnz == 0:
                 raise ValueError(f"{type(self).__name__}: the graph has no edges.")
         if self._requires_features and g.features is None:

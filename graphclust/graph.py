@@ -81,7 +81,9 @@ class Graph:
 
     def degrees(self) -> Any:
         """Weighted out-degrees (row sums), on the graph's device."""
-        return _row_sums(self.adjacency)
+        from .sparse import degrees
+
+        return degrees(self.adjacency)
 
     def ids(self, index: Any) -> np.ndarray:
         """Map internal node indices (0..n-1) to the original node ids."""
@@ -201,11 +203,6 @@ def _features_to(features: Any, ns: Any) -> Any:
     if features is None:
         return None
     return ns.to_sparse(features) if _is_sparse(features) else ns.asarray(features)
-
-
-def _row_sums(A: Any) -> Any:
-    s = A.sum(axis=1)
-    return s.ravel() if s.ndim == 1 else s.A1 if hasattr(s, "A1") else s.ravel()
 
 
 def _is_networkx(data: Any) -> bool:
@@ -633,8 +630,6 @@ def as_multiplex(
         return relations.to(device) if device is not None else relations
     node_ids = None
     if _is_networkx(relations):
-        import networkx as nx
-
         G = relations
         nodes = list(G.nodes)
         if not nodes:

@@ -55,7 +55,10 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..validation import check_choice, check_random_state, check_scalar, seed_from
+from ..backend import single_thread
+from ..sparse import degrees
+from ..solvers.kmeans import kmeans
+from ..validation import check_choice, check_random_state, check_scalar
 
 __all__ = [
     "bethe_hessian_matrix",
@@ -84,9 +87,7 @@ def _thread_limit(n: int) -> Any:
 
     if n >= _SINGLE_THREAD_MAX:
         return nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
+    return single_thread(user_api=None)
 
 
 def _as_csr(adjacency: Any) -> sp.csr_array:
@@ -98,10 +99,6 @@ def _as_csr(adjacency: Any) -> sp.csr_array:
     if A.shape[0] != A.shape[1]:
         raise ValueError(f"adjacency must be square, got shape {A.shape}.")
     return A
-
-
-def _degrees(A: sp.csr_array) -> np.ndarray:
-    return np.asarray(A.sum(axis=1)).ravel()
 
 
 def bethe_hessian_matrix(adjacency: Any, r: float) -> sp.csr_array:
@@ -116,7 +113,7 @@ def bethe_hessian_matrix(adjacency: Any, r: float) -> sp.csr_array:
     """
     A = _as_csr(adjacency)
     r = check_scalar(r, "r")
-    d = _degrees(A)
+    d = degrees(A)
     H = (-r) * A + sp.diags_array((r * r - 1.0) + d, format="csr")
     return sp.csr_array(H)
 
@@ -130,7 +127,7 @@ def nonbacktracking_radius(adjacency: Any, method: str = "exact") -> float:
     """
     A = _as_csr(adjacency)
     check_choice(method, "method", ("exact", "degree"))
-    d = _degrees(A)
+    d = degrees(A)
     approx = float((d @ d) / d.sum() - 1.0) if d.sum() > 0 else 0.0
     n = A.shape[0]
     if method == "degree" or n < 3:
@@ -251,7 +248,7 @@ def _is_disconnected(A: sp.csr_array) -> bool:
     """
     from scipy.sparse.csgraph import connected_components
 
-    active = np.flatnonzero(_degrees(A) > 0)
+    active = np.flatnonzero(degrees(A) > 0)
     if active.size == 0:
         return False
     n_comp, _ = connected_components(A[active][:, active], directed=False)
@@ -277,7 +274,7 @@ def _zeta_embedding(
     A: sp.csr_array, K: int, rho: float, rng: np.random.Generator, tol: float, max_iter: int
 ) -> tuple[np.ndarray, np.ndarray]:
     n = A.shape[0]
-    d = _degrees(A)
+    d = degrees(A)
     Y = np.zeros((n, K))
     zeta = np.ones(K)
     r = math.sqrt(rho)
@@ -391,8 +388,6 @@ def bethe_hessian_clustering(
     >>> accuracy(g.labels, y) > 0.95
     True
     """
-    from sklearn.cluster import KMeans
-
     A = _as_csr(adjacency)
     with _thread_limit(A.shape[0]):
         return _bethe_hessian_clustering(A, n_clusters, method, rho, n_init, max_clusters, random_state, return_info)
@@ -408,8 +403,6 @@ def _bethe_hessian_clustering(
     random_state: Any,
     return_info: bool,
 ) -> Any:
-    from sklearn.cluster import KMeans
-
     n = A.shape[0]
     rng = check_random_state(random_state)
     n_init = check_scalar(n_init, "n_init", kind=int, low=1)
@@ -431,20 +424,13 @@ def _bethe_hessian_clustering(
     X, emb_info = bethe_hessian_embedding(A, K, method=method, rho=rho, random_state=rng)
     info.update(emb_info)
     norms = np.linalg.norm(X, axis=1)
-    isolated = (_degrees(A) == 0) | (norms <= 1e-300)
+    isolated = (degrees(A) == 0) | (norms <= 1e-300)
     keep = ~isolated
     Xn = X[keep] / norms[keep, None]
-    if Xn.shape[0] > _KMEANS_SAMPLE:
-        # Large graphs: the n_init restarts run on a uniform sample of rows, the best centers
-        # seed one Lloyd run on all rows (graphclust.solvers.kmeans); the restarts, not the
-        # final run, dominate the cost of k-means at this size.
-        from ..solvers.kmeans import kmeans
-
-        sub, _, _ = kmeans(Xn, K, n_init=n_init, random_state=rng, init_sample=_KMEANS_SAMPLE)
-        sub = np.asarray(sub, dtype=np.int64)
-    else:
-        km = KMeans(n_clusters=K, n_init=n_init, random_state=seed_from(rng))
-        sub = km.fit_predict(Xn)
+    # Large graphs: the n_init restarts run on a uniform sample of rows, the best centers
+    # seed one Lloyd run on all rows; the restarts, not the final run, dominate the cost of
+    # k-means at that size. Smaller inputs get plain scikit-learn k-means.
+    sub, _, _ = kmeans(Xn, K, n_init=n_init, random_state=rng, init_sample=_KMEANS_SAMPLE)
     labels = np.empty(n, dtype=np.int64)
     labels[keep] = sub
     if isolated.any():

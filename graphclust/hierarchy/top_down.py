@@ -32,7 +32,8 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..base import BaseClusterer
-from ..validation import check_choice, check_scalar, seed_from
+from ..solvers.kmeans import kmeans
+from ..validation import check_choice, check_scalar
 from ._result import HierarchyMixin
 from .bethe_hessian import _DENSE_MAX, _thread_limit, bethe_hessian_matrix, smallest_eigenpairs
 from .linkage import community_edge_weights, similarity_to_height
@@ -68,8 +69,6 @@ def regularized_bisection(adjacency: Any, *, tau: float = 0.1, n_init: int = 10,
     Two smallest eigenvectors of ``L_tau`` (the trivial one included, as in the reference
     code), then k-means with 2 clusters (scikit-learn, ``n_init`` restarts).
     """
-    from sklearn.cluster import KMeans
-
     from ..validation import check_random_state
 
     rng = check_random_state(random_state)
@@ -98,8 +97,7 @@ def regularized_bisection(adjacency: Any, *, tau: float = 0.1, n_init: int = 10,
         # Largest eigenvalues of D^-1/2 A_tau D^-1/2 = smallest of L_tau.
         v0 = np.sqrt(d_tau) + 0.01 * rng.standard_normal(n)
         _, V = spla.eigsh(op, k=2, which="LA", v0=v0, tol=1e-10, maxiter=max(1000, 20 * n))
-    km = KMeans(n_clusters=2, n_init=n_init, random_state=seed_from(rng))
-    return km.fit_predict(V).astype(np.int64)
+    return kmeans(V, 2, n_init=n_init, random_state=rng)[0]
 
 
 class TopDownHierarchy(HierarchyMixin, BaseClusterer):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import numpy as np
+import numpy as np  # noqa: F401  (the docstring examples use np)
 
 from ..backend import namespace_of
 from ..sparse import add_self_loops, degrees, diag_scale, inverse_power

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import get_namespace, is_cupy_array, namespace_of
+from ..backend import is_cupy_array, namespace_of
 from ..base import BaseClusterer
 from ..sparse import transpose_csr
 from ..solvers.propagate import geometric_coefficients, propagate, sparse_product

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import namespace_of
+from ..backend import namespace_of, single_thread
 from ..validation import check_choice, check_random_state, check_scalar
 
 __all__ = ["top_eigenvectors", "chebyshev_filter", "estimate_spectrum_bounds", "orthonormalize", "ShiftedOperator"]
@@ -122,7 +122,6 @@ def top_eigenvectors(
     block_size = check_scalar(block_size, "block_size", kind=int, low=k, high=n)
     rng = check_random_state(random_state)
     ns = namespace_of(A)
-    xp = ns.xp
     A = A.astype(dtype) if A.dtype != dtype else A
 
     # Drawn on the host directly in the working dtype (same numbers on both devices).
@@ -168,9 +167,7 @@ def _chebyshev_subspace(
     # The dense work is tall-skinny (n x b by b x b) and memory-bound: one BLAS thread is as
     # fast as many, and multithreaded OpenBLAS collapses (10-100x slower) on a busy machine.
     # The sparse products run on numba's own threads and are not affected.
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_thread():
         return _chebyshev_loop(*args)
 
 

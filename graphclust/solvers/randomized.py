@@ -17,24 +17,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import numpy as np
+import numpy as np  # noqa: F401  (the docstring examples use np)
 
-from ..backend import namespace_of
+from ..backend import namespace_of, single_thread
 
 __all__ = ["svd_flip", "randomized_range_finder", "randomized_svd", "tall_qr"]
-
-_CONTROLLER = None
-
-
-def _single_thread_blas():
-    """Context that runs BLAS/LAPACK on one thread (threadpoolctl, controller cached)."""
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
-
 
 def tall_qr(ns: Any, X: Any) -> Any:
     """Orthonormal factor of the reduced Householder QR of a tall, thin block.
@@ -45,7 +32,7 @@ def tall_qr(ns: Any, X: Any) -> Any:
     """
     if ns.is_gpu:
         return ns.qr(X)
-    with _single_thread_blas():
+    with single_thread():
         return ns.qr(X)
 
 
@@ -162,7 +149,7 @@ def randomized_svd(
     else:
         # a tiny b x d SVD, but OpenBLAS wakes its threads for it (measured up to 90 ms on a
         # busy 2-core machine against 1 ms on one thread; same result bit for bit)
-        with _single_thread_blas():
+        with single_thread():
             Uh, s, Vt = ns.xp.linalg.svd(B, full_matrices=False)
     U = Q @ Uh
     if flip_sign:
