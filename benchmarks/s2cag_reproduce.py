@@ -1,9 +1,10 @@
 """Reproduce every run of ../shared/targets/s2cag_official.json with graphclust's S2CAG / MS2CAG.
 
-For each run (same npz input, same hyper-parameters): our faithful labels against the official
-labels (ARI), our ACC/NMI/ARI against the official figures, and the re-orthonormalised
-S2CAG variant (``faithful=False``) beside it. Target: ARI(ours, official) >= 0.95 and
-ACC/NMI/ARI within 1 point.
+For each run (same npz input, same hyper-parameters): our default labels (``path`` /
+``mode="auto"``, faithful) against the official labels (ARI), our ACC/NMI/ARI against the
+official figures, and beside it the other layouts (implicit, Gram; ``--all-layouts``), the
+re-orthonormalised S2CAG variant (``faithful=False``) and float32. Target: ARI(ours,
+official) >= 0.95 and ACC/NMI/ARI within 1 point.
 
     python benchmarks/s2cag_reproduce.py                       # all datasets
     python benchmarks/s2cag_reproduce.py amazon_photo coauthor_cs
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("datasets", nargs="*", help="subset of datasets (default: all)")
     ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--all-layouts", action="store_true",
+                    help="also force the implicit and Gram layouts and float32 on every run")
     args = ap.parse_args(argv)
 
     from graphclust import metrics
@@ -53,14 +56,22 @@ def main(argv: list[str] | None = None) -> None:
         k = int(np.unique(y[y >= 0]).size)
         kw = dict(T=r["T"], alpha=r["alpha"], tau=r["tau"])
         if r["method"] == "S2CAG":
-            variants = [("faithful", S2CAG(k, **kw)), ("re-orthonormalised", S2CAG(k, faithful=False, **kw))]
+            variants = [("auto, faithful", S2CAG(k, **kw)), ("auto, re-orthonormalised", S2CAG(k, faithful=False, **kw))]
+            if args.all_layouts:
+                variants += [(f"{p}, faithful", S2CAG(k, path=p, **kw)) for p in ("implicit", "gram")]
+                variants += [(f"{p}, re-orthonormalised, float32", S2CAG(k, path=p, faithful=False, dtype="float32", **kw))
+                             for p in ("implicit", "gram")]
         else:
-            variants = [("implicit", MS2CAG(k, gamma=r["gamma"], **kw))]
+            variants = [("auto", MS2CAG(k, gamma=r["gamma"], **kw))]
+            if args.all_layouts:
+                variants += [(f"{m}{', float32' if dt == 'float32' else ''}", MS2CAG(k, gamma=r["gamma"], mode=m, dtype=dt, **kw))
+                             for m in ("implicit", "gram") for dt in ("float64", "float32")]
         official = np.load(args.shared / "targets" / "s2cag_official_labels" / r["labels_file"])
         for vname, est in variants:
             t0 = time.perf_counter()
             lab = est.fit_predict(g)
             t = time.perf_counter() - t0
+            vname = f"{vname} ({getattr(est, 'path_', getattr(est, 'mode_', '?'))})"
             acc, nmi, ari = (100 * f(y, lab) for f in (metrics.accuracy, metrics.nmi, metrics.ari))
             ari_off = metrics.ari(official, lab)
             ok = ari_off >= 0.95 and max(abs(acc - r["acc"]), abs(nmi - r["nmi"]), abs(ari - r["ari"])) <= 1.0
@@ -75,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, m, hp, v, ao, a, n_, r_, oa, on, or_, t, ok in rows:
         print(f"| {name} | {m} | {hp} | {v} | {ao:.4f} | {a:.2f} / {n_:.2f} / {r_:.2f} | {oa:.2f} / {on:.2f} / {or_:.2f} | {t:.2f} | {'yes' if ok else 'NO'} |")
     print()
-    print("command: python benchmarks/s2cag_reproduce.py " + " ".join(args.datasets))
+    print("command: python benchmarks/s2cag_reproduce.py " + " ".join(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -126,12 +126,18 @@ def transpose_csr(A: Any) -> Any:
     return T
 
 
-def spmm(A: Any, X: Any, out: Any = None) -> Any:
-    """``A @ X`` for a CSR matrix ``A`` and a dense block ``X`` (1-D or 2-D).
+def spmm(A: Any, X: Any, out: Any = None, *, addend: Any = None, beta: float = 0.0) -> Any:
+    """``A @ X (+ beta * addend)`` for a CSR matrix ``A`` and a dense block ``X`` (1-D or 2-D).
 
     On CPU a parallel numba kernel (``graphclust.kernels.cpu.spmm``) is used for large enough
     products (float32 or float64 ``X``); small products and other dtypes fall back to scipy.
-    On GPU cupyx's cuSPARSE product is used. The result equals ``A @ X`` to rounding.
+    On GPU cupyx's cuSPARSE product is used. The result equals ``A @ X`` to rounding; with an
+    ``addend`` (a block of the result's shape), ``beta * addend`` is added in the way numpy's
+    ``Y = A @ X; tmp = addend * Y.dtype.type(beta); Y += tmp`` does it, bit for bit: the kernel
+    adds it to each finished row while the row is in cache (one Horner step ``P @ Q + c Y``
+    in one sweep), the fallbacks run that two-step formula. ``addend`` may share memory with
+    ``X``, not with ``out``; ``beta`` is ignored without an addend (see
+    :func:`graphclust.kernels.cpu.spmm.csr_spmm` for the rules).
 
     Examples
     --------
@@ -140,11 +146,40 @@ def spmm(A: Any, X: Any, out: Any = None) -> Any:
     >>> X = np.ones((50, 3))
     >>> np.allclose(spmm(A, X), A @ X)
     True
+    >>> np.array_equal(spmm(A, X, addend=X, beta=0.5), A @ X + X * 0.5)
+    True
     """
+    def _check_fallback_addend(Y: Any, out: Any) -> Any:
+        # the same checks as the CPU kernel makes on addend and beta, for the fallbacks
+        xp = namespace_of(Y).xp
+        if not isinstance(beta, (int, float, np.integer, np.floating)) or isinstance(beta, (bool, np.bool_)):
+            raise TypeError(f"beta must be a real number, got {type(beta).__name__}.")
+        if not np.isfinite(beta):
+            raise ValueError(f"beta must be finite, got {beta}.")
+        if not isinstance(addend, type(Y)):
+            raise TypeError(f"addend must be a {type(Y).__module__} array like X, got {type(addend).__name__}.")
+        if addend.dtype not in (np.float32, np.float64):
+            raise TypeError(f"addend must be float32 or float64, got dtype {addend.dtype}.")
+        if not np.can_cast(addend.dtype, Y.dtype, "safe"):
+            raise TypeError(f"addend has dtype {addend.dtype}, which the result dtype {Y.dtype} cannot hold exactly.")
+        if addend.shape == Y.shape:
+            add2 = addend
+        elif Y.ndim == 2 and Y.shape[1] == 1 and addend.shape == Y.shape[:1]:
+            add2 = addend[:, None]
+        else:
+            raise ValueError(f"addend has shape {addend.shape}, the result has shape {Y.shape}.")
+        if out is not None and xp.may_share_memory(add2, out):
+            raise ValueError("addend must not share memory with out (out is zeroed before the addend is read).")
+        return add2
+
     if is_cupy_array(A) or is_cupy_array(X):
         from .kernels.cuda import spmm as cuda_spmm
 
-        return cuda_spmm.csr_spmm(A, X)
+        Y = cuda_spmm.csr_spmm(A, X)
+        if addend is not None:
+            _check_fallback_addend(Y, None)
+            Y += addend * Y.dtype.type(beta)
+        return Y
     X = np.asarray(X)
     vector = X.ndim == 1
     X2 = X[:, None] if vector else X
@@ -155,12 +190,19 @@ def spmm(A: Any, X: Any, out: Any = None) -> Any:
     ) and X2.dtype in (np.float32, np.float64) and A.nnz * X2.shape[1] >= _SPMM_KERNEL_MIN_WORK:
         from .kernels.cpu import spmm as cpu_spmm
 
-        Y = cpu_spmm.csr_spmm(A.indptr, A.indices, A.data, np.ascontiguousarray(X2), out=out2)
+        Y = cpu_spmm.csr_spmm(
+            A.indptr, A.indices, A.data, np.ascontiguousarray(X2), out=out2, addend=addend, beta=beta
+        )
     else:
         Y = np.asarray(A @ X2)
+        if addend is not None:
+            add2 = _check_fallback_addend(Y, out2)
+            tmp = add2 * Y.dtype.type(beta)
         if out2 is not None:
             out2[...] = Y
             Y = out2
+        if addend is not None:
+            Y += tmp
     return Y[:, 0] if vector else Y
 
 

@@ -17,7 +17,14 @@ Here ``B`` is applied as an operator, never formed and, by default, without ``Z`
   exactly as the official code does.
 
 Each step costs ``O(T nnz(P) k + nnz(X) k)`` and the memory is ``O(nnz(P) + nnz(X) + n k)``.
-``mode="dense"`` reproduces the official dense path operation for operation (for checking).
+
+When ``d`` is small the Gram layout is faster: ``B = Z' C Z'^T`` with ``u = Z'^T 1`` and the
+``d x d`` middle ``C = I - gamma u u^T / (u^T u)`` (since ``w = Z' u`` and ``1^T w = u^T u``),
+so the ``tau`` steps run on ``d x k`` blocks with the Gram ``Z'^T Z'``
+(:func:`graphclust.solvers.gram.factored_subspace_iteration`, which returns the official
+iterate, signs included, to rounding). ``mode="auto"`` picks the faster of the two by
+:mod:`graphclust.s2cag.cost`; ``mode="dense"`` reproduces the official dense path operation
+for operation (for checking).
 """
 from __future__ import annotations
 
@@ -27,6 +34,7 @@ import numpy as np
 
 from ..backend import namespace_of
 from ..sparse import transpose_csr
+from ..solvers.gram import factored_subspace_iteration, gram
 from ..solvers.propagate import geometric_coefficients, propagate
 from ..solvers.rounding import snem_rounding
 from ..solvers.subspace import subspace_iteration
@@ -51,9 +59,18 @@ class MS2CAG(_S2CAGCommon):
         Modularity resolution (weight of the rank-one null-model term).
     tau : int, default 50
         Subspace iteration steps (no convergence test, as in the official code).
-    mode : {"implicit", "dense"}, default "implicit"
+    mode : {"auto", "implicit", "gram", "dense"}, default "auto"
         ``"implicit"``: apply ``B`` through propagation, ``O(T nnz(P) k + nnz(X) k)`` per
-        step, no ``n x d`` matrix. ``"dense"``: the official path (dense ``Z``), for checking.
+        step, no ``n x d`` matrix. ``"gram"``: form ``Z'`` (dense ``n x d``) and its Gram once,
+        then ``O(d^2 k)`` per step. ``"dense"``: the official path (dense ``Z``, two skinny
+        products per step), for checking. ``"auto"``: the faster of implicit and gram by
+        :func:`graphclust.s2cag.cost.estimated_seconds`, gram only when its dense blocks fit in
+        ``DENSE_LIMIT_BYTES`` (4 GiB). All give the official iterate to rounding.
+    dtype : {"float64", "float32"}, default "float64"
+        Working precision of ``P``, ``X_hat``, ``Z`` and the products (the ``d x d`` algebra
+        and SNEM stay float64). float32 halves memory and about halves the time; the subspace
+        iteration re-orthonormalises every step, so it keeps the official labels where the
+        problem is well conditioned (all the official runs checked, see docs/benchmarks).
     tfidf, attribute_norm, signed_features, symmetric_self_loops, symmetric_normalization, self_loops
         Preprocessing options, as in :class:`graphclust.S2CAG`.
     snem_iter : int, default 100
@@ -69,6 +86,8 @@ class MS2CAG(_S2CAGCommon):
     labels_ : ndarray of int64 (n,)
     embedding_ : ndarray (n, k)
         The orthonormal block returned by the subspace iteration (input of SNEM).
+    mode_ : {"implicit", "gram", "dense"}
+        The layout that was used.
 
     Examples
     --------
@@ -85,7 +104,8 @@ class MS2CAG(_S2CAGCommon):
         gamma: float = 1.0,
         tau: int = 50,
         *,
-        mode: str = "implicit",
+        mode: str = "auto",
+        dtype: str = "float64",
         tfidf: bool = True,
         attribute_norm: str | None = "degree",
         signed_features: str = "raise",
@@ -103,6 +123,7 @@ class MS2CAG(_S2CAGCommon):
         self.gamma = gamma
         self.tau = tau
         self.mode = mode
+        self.dtype = dtype
         self.tfidf = tfidf
         self.attribute_norm = attribute_norm
         self.signed_features = signed_features
@@ -118,8 +139,8 @@ class MS2CAG(_S2CAGCommon):
         super()._validate_params(graph)
         self._check_common()
         check_scalar(self.gamma, "gamma", low=0)
-        if self.mode not in ("implicit", "dense"):
-            raise ValueError(f"mode must be 'implicit' or 'dense', got {self.mode!r}.")
+        if self.mode not in ("auto", "implicit", "gram", "dense"):
+            raise ValueError(f"mode must be 'auto', 'implicit', 'gram' or 'dense', got {self.mode!r}.")
 
     def _fit(self, graph: Any, rng: np.random.Generator | None) -> None:
         P, X = self._preprocess(graph)
@@ -128,10 +149,44 @@ class MS2CAG(_S2CAGCommon):
         k, gamma = int(self.n_clusters), float(self.gamma)
         n = X.shape[0]
         coeffs = geometric_coefficients(int(self.T), float(self.alpha), "power_iteration")
-        ones = xp.ones((n, 1), dtype=xp.float64)
+        mode = self._layout(self.mode, P, X, k, 2 * int(self.tau) + 2, ("implicit", "gram"))
+        G = ns.asarray(start_block(self.random_state, rng, (n, k)))
+        if mode == "gram":
+            Z = self._smoothed(P, X, coeffs)
+            r = Z.sum(axis=1, dtype=xp.float64)
+            r[r < 0] = 0
+            Z *= xp.sqrt(r).astype(Z.dtype)[:, None]  # Z' = diag(sqrt r) Z, the official "adapt"
+            u = ns.to_numpy(Z.sum(axis=0, dtype=xp.float64))  # Z'^T 1
+            W = self._total_weight(float(u @ u))  # 1^T w with w = Z' u
 
-        if self.mode == "dense":
-            Z = propagate(P, _dense(X), coeffs, verbose=self.verbose)
+            def middle(M: np.ndarray) -> np.ndarray:  # C M, C = I - gamma u u^T / W
+                return M - np.outer(u, u @ M) * (gamma / W)
+
+            Q = factored_subspace_iteration(Z, gram(Z), middle, G, int(self.tau), verbose=self.verbose)
+        else:
+            Q = self._iterate_n_space(mode, P, X, coeffs, G, gamma)
+        labels = snem_rounding(Q, int(self.snem_iter))
+        self.mode_ = mode
+        self.labels_ = ns.to_numpy(labels).astype(np.int64)
+        self.embedding_ = ns.to_numpy(Q).astype(np.float64, copy=False)
+
+    @staticmethod
+    def _total_weight(W: float) -> float:
+        if not W > 0:
+            raise ValueError(
+                "M-S2CAG: the affinity Z' Z'^T has no positive total weight (all smoothed rows "
+                "sum to <= 0); check the features."
+            )
+        return W
+
+    def _iterate_n_space(self, mode: str, P: Any, X: Any, coeffs: Any, G: Any, gamma: float) -> Any:
+        """Subspace iteration on ``B`` applied in the n-space (implicit or official dense)."""
+        ns = namespace_of(P)
+        xp = ns.xp
+        n = X.shape[0]
+        ones = xp.ones((n, 1), dtype=P.dtype)
+        if mode == "dense":
+            Z = self._smoothed(P, X, coeffs)
             r = Z.sum(axis=1)
             r[r < 0] = 0
             Z *= xp.sqrt(r)[:, None]  # Z' = diag(sqrt r) Z, the official "adapt"
@@ -145,7 +200,7 @@ class MS2CAG(_S2CAGCommon):
         else:
             PT = transpose_csr(P)
             xmul, xtmul = _feature_ops(X)
-            r = propagate(P, xmul(xp.ones((X.shape[1], 1), dtype=xp.float64)), coeffs)[:, 0]  # Z 1, without Z
+            r = propagate(P, xmul(xp.ones((X.shape[1], 1), dtype=P.dtype)), coeffs)[:, 0]  # Z 1, without Z
             r[r < 0] = 0
             sq = xp.sqrt(r)[:, None]
 
@@ -156,20 +211,11 @@ class MS2CAG(_S2CAGCommon):
                 return xtmul(propagate(PT, sq * M, coeffs))
 
         w = zmul(ztmul(ones))  # affinity degrees of Z' Z'^T (n x 1)
-        W = float(w.sum())
-        if not W > 0:
-            raise ValueError(
-                "M-S2CAG: the affinity Z' Z'^T has no positive total weight (all smoothed rows "
-                "sum to <= 0); check the features."
-            )
+        W = self._total_weight(float(w.sum()))
 
         def apply_B(Q: Any) -> Any:
             Y = zmul(ztmul(Q))
             # official: B Q = A_Z - gamma * w (1^T A_Z) / W, with 1^T A_Z the column sums
             return Y - (w @ Y.sum(axis=0, keepdims=True)) * (gamma / W)
 
-        G = ns.asarray(start_block(self.random_state, rng, (n, k)))
-        Q = subspace_iteration(apply_B, G, int(self.tau), verbose=self.verbose)
-        labels = snem_rounding(Q, int(self.snem_iter))
-        self.labels_ = ns.to_numpy(labels).astype(np.int64)
-        self.embedding_ = ns.to_numpy(Q)
+        return subspace_iteration(apply_B, G.astype(P.dtype, copy=False), int(self.tau), verbose=self.verbose)

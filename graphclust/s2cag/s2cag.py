@@ -4,10 +4,12 @@ Pipeline (official code ``HKBU-LAGAS/S2CAG``, see docs/s2cag.md):
 
 1. ``P`` = the official propagation matrix, ``X_hat`` = TF-IDF + attribute-degree normalised
    attributes (:mod:`graphclust.s2cag.preprocessing`); ``X_hat`` stays sparse.
-2. Normalised smoothed representation ``Z = sum_t w_t P^t X_hat``, either materialised
-   (explicit path, ``n x d`` dense) or applied as an operator (implicit path, never formed),
-   chosen by the official cost rule.
-3. Randomized SVD of ``Z`` with ``k + oversample`` columns and ``tau`` power steps; the first
+2. Normalised smoothed representation ``Z = sum_t w_t P^t X_hat``, applied as an operator
+   (implicit layout, never formed) or materialised (``n x d`` dense: the Gram layout or the
+   official explicit layout), whichever :mod:`graphclust.s2cag.cost` estimates fastest; the
+   weights ``w_t`` are those of the path the official cost rule picks.
+3. Randomized SVD of ``Z`` with ``k + oversample`` columns and ``tau`` power steps (on the
+   Gram layout they run on ``d x b`` blocks, :mod:`graphclust.solvers.gram`); the first
    left singular vector (the trivial, degree-like one) is dropped and the next ``k`` kept.
 4. SNEM rounding of those ``k`` vectors.
 """
@@ -22,30 +24,14 @@ from ..backend import is_cupy_array, namespace_of
 from ..base import BaseClusterer
 from ..sparse import transpose_csr
 from ..solvers.propagate import geometric_coefficients, propagate, sparse_product
+from ..solvers.gram import factored_randomized_svd, gram
 from ..solvers.randomized import randomized_svd
 from ..solvers.rounding import snem_rounding
 from ..validation import check_scalar
+from .cost import check_dense_budget, choose_layout, estimated_seconds, official_cost
 from .preprocessing import normalize_attributes, propagation_matrix
 
 __all__ = ["S2CAG", "official_cost", "start_block"]
-
-
-def official_cost(n: int, d: int, nnz_p: int, k: int, T: int, tau: int, oversample: int = 10) -> tuple[int, int]:
-    """The official cost rule of S2CAG: ``(cost_explicit, cost_implicit)``.
-
-    ``cost_explicit = nnz(P) d T + 2 (tau+1) n d (k+p) + 3 n (k+p)^2`` (materialise ``Z``),
-    ``cost_implicit = 2 (tau+1) (n d + nnz(P) T) (k+p) + 3 n (k+p)^2`` (apply ``Z`` as an
-    operator). The explicit path is taken when its cost is strictly smaller.
-
-    Examples
-    --------
-    >>> official_cost(1000, 50, 5000, 5, 10, 7)
-    (15175000, 24675000)
-    """
-    b = k + oversample
-    explicit = nnz_p * d * T + 2 * (tau + 1) * n * d * b + 3 * n * b * b
-    implicit = 2 * (tau + 1) * (n * d + nnz_p * T) * b + 3 * n * b * b
-    return int(explicit), int(implicit)
 
 
 def start_block(random_state: Any, rng: np.random.Generator | None, shape: tuple[int, int]) -> np.ndarray:
@@ -79,8 +65,11 @@ class _S2CAGCommon(BaseClusterer):
             raise ValueError(f"attribute_norm must be 'degree', 'l2' or None, got {self.attribute_norm!r}.")
         if self.signed_features not in ("raise", "fallback"):
             raise ValueError(f"signed_features must be 'raise' or 'fallback', got {self.signed_features!r}.")
+        if self.dtype not in ("float64", "float32"):
+            raise ValueError(f"dtype must be 'float64' or 'float32', got {self.dtype!r}.")
 
     def _preprocess(self, graph: Any) -> tuple[Any, Any]:
+        """``P`` and ``X_hat`` (sparse stays sparse), in the working dtype."""
         P = propagation_matrix(
             graph.adjacency,
             symmetric_self_loops=self.symmetric_self_loops,
@@ -93,7 +82,25 @@ class _S2CAGCommon(BaseClusterer):
             attribute_norm=self.attribute_norm,
             signed_features=self.signed_features,
         )
+        if self.dtype == "float32":  # normalised in float64, then rounded once
+            P, X = P.astype("float32"), X.astype("float32")
         return P, X
+
+    def _layout(self, requested: str, P: Any, X: Any, b: int, applications: int, allowed: tuple[str, ...]) -> str:
+        """The layout to use: ``requested``, or the fastest estimate for ``"auto"``."""
+        n, d = X.shape
+        itemsize = 4 if self.dtype == "float32" else 8
+        if requested != "auto":
+            if requested != "implicit":
+                check_dense_budget(n, d, itemsize, requested)
+            return requested
+        nnz_x = int(X.nnz) if hasattr(X, "nnz") else n * d
+        est = estimated_seconds(n, d, int(P.nnz), nnz_x, b, int(self.T), applications, itemsize)
+        return choose_layout(est, n, d, itemsize, allowed)
+
+    def _smoothed(self, P: Any, X: Any, coeffs: Any) -> Any:
+        """Dense ``Z = sum_t c_t P^t X_hat`` (n x d), for the explicit and Gram layouts."""
+        return propagate(P, _dense(X), coeffs, verbose=self.verbose)
 
 
 # below this many multiply-adds X^T @ M goes through the CSC view X.T (see _feature_ops)
@@ -144,15 +151,33 @@ class S2CAG(_S2CAGCommon):
         Power steps of the randomized SVD.
     oversample : int, default 10
         Extra columns of the randomized SVD (official: 10).
-    path : {"auto", "explicit", "implicit"}, default "auto"
-        ``"auto"`` applies the official cost rule (:func:`official_cost`). ``"explicit"``
-        materialises ``Z`` (dense ``n x d``); ``"implicit"`` applies ``Z`` as an operator and
-        never forms a dense ``n x d`` matrix.
+    path : {"auto", "implicit", "gram", "explicit"}, default "auto"
+        How ``Z`` is applied (:mod:`graphclust.s2cag.cost`); all give the same result in exact
+        arithmetic. ``"implicit"`` never forms ``Z`` (Horner loops of sparse products, memory
+        ``O(nnz + n b)``); ``"gram"`` forms ``Z`` (dense ``n x d``) and its Gram ``Z^T Z`` and
+        runs the power steps on ``d x b`` blocks (:mod:`graphclust.solvers.gram`);
+        ``"explicit"`` forms ``Z`` and multiplies by it at every step (the official layout).
+        ``"auto"`` picks the fastest by :func:`graphclust.s2cag.cost.estimated_seconds` among
+        the layouts whose dense blocks fit in ``DENSE_LIMIT_BYTES`` (4 GiB). The official code
+        chooses between explicit and implicit by operation counts (:func:`official_cost`),
+        which ignores that a narrow sparse product runs ~20x below a BLAS-3 product; the
+        choice only moves rounding.
+    weights : {"official", "series", "power_iteration"}, default "official"
+        The polynomial weights ``c_t`` (:func:`graphclust.solvers.propagate.geometric_coefficients`).
+        The official code's two paths weigh the last term differently: its implicit path uses
+        ``"series"``, its explicit path ``"power_iteration"``. ``"official"`` uses the weights
+        of the path the official cost rule (:func:`official_cost`) picks on this input,
+        whatever layout ``path`` computes them with, so every layout reproduces the official run.
     faithful : bool, default True
         True reproduces the official randomized SVD: no re-orthonormalisation between power
         steps. False re-orthonormalises (QR) after every product: same result in exact
         arithmetic, but stable when ``(sigma_1/sigma_k)^(2 tau + 1)`` exceeds 1e16, where the
         official loop returns rounding noise in the trailing directions (e.g. amazon_photo).
+    dtype : {"float64", "float32"}, default "float64"
+        Working precision of ``P``, ``X_hat``, ``Z`` and the products (the small SVD, the
+        Gram-space algebra and SNEM stay float64). float32 halves the memory and about halves
+        the time of the products; it needs ``faithful=False`` (the official loop lets the
+        block collapse towards the leading direction, and float32 keeps none of the rest).
     drop_first : bool, default True
         Drop the leading left singular vector (official) before rounding.
     tfidf : bool, default True
@@ -202,7 +227,9 @@ class S2CAG(_S2CAGCommon):
         oversample: int = 10,
         *,
         path: str = "auto",
+        weights: str = "official",
         faithful: bool = True,
+        dtype: str = "float64",
         drop_first: bool = True,
         tfidf: bool = True,
         attribute_norm: str | None = "degree",
@@ -221,7 +248,9 @@ class S2CAG(_S2CAGCommon):
         self.tau = tau
         self.oversample = oversample
         self.path = path
+        self.weights = weights
         self.faithful = faithful
+        self.dtype = dtype
         self.drop_first = drop_first
         self.tfidf = tfidf
         self.attribute_norm = attribute_norm
@@ -234,12 +263,26 @@ class S2CAG(_S2CAGCommon):
         self.device = device
         self.verbose = verbose
 
+    def _weights(self, n: int, d: int, nnz_p: int, k: int, T: int, tau: int) -> str:
+        """Polynomial weights: those of the official path its cost rule picks, or as set."""
+        if self.weights != "official":
+            return self.weights
+        explicit, implicit = official_cost(n, d, nnz_p, k, T, tau, int(self.oversample))
+        return "power_iteration" if explicit < implicit else "series"
+
     def _validate_params(self, graph: Any) -> None:
         super()._validate_params(graph)
         self._check_common()
         check_scalar(self.oversample, "oversample", kind=int, low=0)
-        if self.path not in ("auto", "explicit", "implicit"):
-            raise ValueError(f"path must be 'auto', 'explicit' or 'implicit', got {self.path!r}.")
+        if self.weights not in ("official", "series", "power_iteration"):
+            raise ValueError(f"weights must be 'official', 'series' or 'power_iteration', got {self.weights!r}.")
+        if self.path not in ("auto", "implicit", "gram", "explicit"):
+            raise ValueError(f"path must be 'auto', 'implicit', 'gram' or 'explicit', got {self.path!r}.")
+        if self.faithful and self.dtype == "float32":
+            raise ValueError(
+                "dtype='float32' needs faithful=False: the official loop (no re-orthonormalisation) "
+                "keeps the trailing singular directions only at float64 rounding."
+            )
         k, n, d = int(self.n_clusters), graph.n_nodes, graph.features.shape[1]
         need = k + int(bool(self.drop_first))
         if need > min(n, d):
@@ -255,25 +298,28 @@ class S2CAG(_S2CAGCommon):
         k, T, tau, alpha = int(self.n_clusters), int(self.T), int(self.tau), float(self.alpha)
         n, d = X.shape
         b = min(k + max(int(self.oversample), int(bool(self.drop_first))), n, d)
-        cost_exp, cost_imp = official_cost(n, d, int(P.nnz), k, T, tau, int(self.oversample))
-        path = self.path if self.path != "auto" else ("explicit" if cost_exp < cost_imp else "implicit")
-        if path == "explicit":
-            # official PowerIteration weights; Z is dense n x d by definition of this path
-            Z = propagate(P, _dense(X), geometric_coefficients(T, alpha, "power_iteration"), verbose=self.verbose)
-            matvec, rmatvec = (lambda M: Z @ M), (lambda M: Z.T @ M)
-        else:
-            coeffs = geometric_coefficients(T, alpha, "series")
-            PT = transpose_csr(P)
-            xmul, xtmul = _feature_ops(X)
-
-            def matvec(M: Any) -> Any:
-                return propagate(P, xmul(M), coeffs)
-
-            def rmatvec(M: Any) -> Any:
-                return xtmul(propagate(PT, M, coeffs))
-
+        path = self._layout(self.path, P, X, b, 2 * (tau + 1), ("implicit", "gram", "explicit"))
+        coeffs = geometric_coefficients(T, alpha, self._weights(n, d, int(P.nnz), k, T, tau))
         G = ns.asarray(start_block(self.random_state, rng, (d, b)))
-        U, s, _ = randomized_svd(matvec, rmatvec, G, tau, renormalize=not self.faithful, verbose=self.verbose)
+        if path == "gram":
+            Z = self._smoothed(P, X, coeffs)
+            U, s, _ = factored_randomized_svd(Z, gram(Z), G, tau, renormalize=not self.faithful, verbose=self.verbose)
+        else:
+            if path == "explicit":
+                Z = self._smoothed(P, X, coeffs)  # dense n x d by definition of this layout
+                matvec, rmatvec = (lambda M: Z @ M), (lambda M: Z.T @ M)
+            else:
+                PT = transpose_csr(P)
+                xmul, xtmul = _feature_ops(X)
+
+                def matvec(M: Any) -> Any:
+                    return propagate(P, xmul(M), coeffs)
+
+                def rmatvec(M: Any) -> Any:
+                    return xtmul(propagate(PT, M, coeffs))
+
+            G = G.astype(P.dtype, copy=False)
+            U, s, _ = randomized_svd(matvec, rmatvec, G, tau, renormalize=not self.faithful, verbose=self.verbose)
         first = 1 if self.drop_first else 0
         V = U[:, first:first + k]
         labels = snem_rounding(V, int(self.snem_iter))

@@ -21,7 +21,7 @@ import numpy as np  # noqa: F401  (the docstring examples use np)
 
 from ..backend import namespace_of, single_thread
 
-__all__ = ["svd_flip", "randomized_range_finder", "randomized_svd", "tall_qr"]
+__all__ = ["svd_flip", "randomized_range_finder", "randomized_svd", "range_svd", "tall_qr"]
 
 def tall_qr(ns: Any, X: Any) -> Any:
     """Orthonormal factor of the reduced Householder QR of a tall, thin block.
@@ -141,8 +141,26 @@ def randomized_svd(
     >>> bool(np.allclose(s[:3], np.linalg.svd(Z, compute_uv=False)[:3]))
     True
     """
-    ns = namespace_of(start)
     Q = randomized_range_finder(matvec, rmatvec, start, n_iter, renormalize=renormalize, verbose=verbose)
+    return range_svd(Q, rmatvec, flip_sign=flip_sign)
+
+
+def range_svd(Q: Any, rmatvec: Callable[[Any], Any], *, flip_sign: bool = True) -> tuple[Any, Any, Any]:
+    """SVD ``Z ~ U diag(s) Vt`` from an orthonormal basis ``Q`` (m x b) of (most of) Z's range.
+
+    The exact SVD of the small ``b x d`` matrix ``B = Q^T Z = rmatvec(Q)^T`` (LAPACK gesdd),
+    then ``U = Q U_hat`` and, when ``flip_sign``, :func:`svd_flip`. The last stage of
+    :func:`randomized_svd`, shared with the Gram-based solver of
+    :mod:`graphclust.solvers.gram`.
+
+    Examples
+    --------
+    >>> Z = np.diag([3.0, 2.0, 1.0])[:, :2]
+    >>> U, s, Vt = range_svd(np.eye(3)[:, :2], lambda M: Z.T @ M)
+    >>> s
+    array([3., 2.])
+    """
+    ns = namespace_of(Q)
     B = rmatvec(Q).T
     if ns.is_gpu:
         Uh, s, Vt = ns.xp.linalg.svd(B, full_matrices=False)

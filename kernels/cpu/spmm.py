@@ -30,7 +30,12 @@ caches (1M x 64 float64 is 512 MB), and the FMAs are nearly free. So the kernel
 Column tiling (several passes over ``A``, each gathering a narrow slice of ``X`` that fits in
 the last-level cache) was tried and was 7-9x *slower* than the single pass on the 1M-node
 benchmark graph: every pass re-reads ``A`` and rewrites a strided slice of every output row.
-It is therefore not used.
+It is therefore not used. (Wide blocks of small graphs are another regime: there
+``graphclust.solvers.propagate`` runs a whole Horner loop per cache-resident column tile, so
+``A`` is re-read once per product as it would be anyway.)
+
+``csr_spmm(..., addend=Y, beta=c)`` fuses a Horner step ``A @ Q + c Y``: each finished row gets
+``c Y[i]`` added while it is still in L1, bit for bit as numpy's two-step update.
 """
 from __future__ import annotations
 
@@ -121,13 +126,20 @@ def _balanced_bounds(indptr, n_chunks):
 
 
 @njit(fastmath=False, cache=True)
-def _spmm_rows(indptr, indices, data, X, out, r0, r1, distance, step):
-    """``out[r0:r1] = A[r0:r1] @ X``; returns 0, or an error code for bad CSR structure.
+def _spmm_rows(indptr, indices, data, X, out, r0, r1, distance, step, addend, beta):
+    """``out[r0:r1] = A[r0:r1] @ X`` (``+ beta * addend[r0:r1]`` unless ``addend`` is None);
+    returns 0, or an error code for bad CSR structure.
 
     ``distance``: prefetch distance in nonzeros (0: no prefetch); ``step``: elements of ``X``
     per cache line.
     The product ``data[jj] * X[j, c]`` is formed in ``result_type(data, X)``, the dtype of
-    ``out``; each row is summed in CSR order (as scipy does), whatever the chunking.
+    ``out``; each row is summed in CSR order (as scipy does), whatever the chunking. With an
+    ``addend``, the finished row then gets ``addend[i, c] * beta`` (rounded in ``out``'s dtype)
+    added while it is still in L1: the same two roundings as numpy's
+    ``tmp = addend * beta; out += tmp``, without two more sweeps over the block.
+    ``addend=None`` compiles a specialisation in which numba prunes the ``addend is not None``
+    branches (its dead-branch pruning on arguments typed None): the plain product keeps the
+    code it had before the addend existed.
     """
     n_cols = X.shape[0]
     k = X.shape[1]
@@ -154,6 +166,8 @@ def _spmm_rows(indptr, indices, data, X, out, r0, r1, distance, step):
                     error = 2
                     continue
                 acc += data[jj] * X[j, 0]
+            if addend is not None:
+                acc += addend[i, 0] * beta
             out[i, 0] = acc
         return error
     for i in range(r0, r1):
@@ -177,23 +191,30 @@ def _spmm_rows(indptr, indices, data, X, out, r0, r1, distance, step):
             v = data[jj]
             for c in range(k):
                 out[i, c] += v * X[j, c]
+        if addend is not None:
+            for c in range(k):
+                out[i, c] += addend[i, c] * beta
     return error
 
 
 @njit(parallel=True, fastmath=False, cache=True)
-def _spmm_kernel(indptr, indices, data, X, out, bounds, distance, step, errors):
+def _spmm_kernel(indptr, indices, data, X, out, bounds, distance, step, errors, addend, beta):
     """Row chunks ``bounds[c]:bounds[c + 1]`` in parallel; chunk errors into ``errors``."""
     for ch in prange(bounds.size - 1):
-        errors[ch] = _spmm_rows(indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], distance, step)
+        errors[ch] = _spmm_rows(
+            indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], distance, step, addend, beta
+        )
 
 
 # the same loop without the thread pool, for small products: waking the pool costs tens of
 # microseconds on an idle machine and milliseconds on a busy one, more than a small product
 @njit(fastmath=False, cache=True)
-def _spmm_kernel_serial(indptr, indices, data, X, out, bounds, distance, step, errors):
+def _spmm_kernel_serial(indptr, indices, data, X, out, bounds, distance, step, errors, addend, beta):
     """Serial twin of :func:`_spmm_kernel` (a distinct function, so numba's cache keeps both)."""
     for ch in range(bounds.size - 1):
-        errors[ch] = _spmm_rows(indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], distance, step)
+        errors[ch] = _spmm_rows(
+            indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], distance, step, addend, beta
+        )
 
 
 _SERIAL_WORK = 1 << 17  # (nnz + n_rows) * k below which one thread is used
@@ -307,8 +328,46 @@ def _default_distance(k: int, itemsize: int, n_cols: int) -> int:
     return int(min(8, max(4, 32 // lines)))
 
 
-def csr_spmm(indptr: Any, indices: Any, data: Any, X: Any, out: Any = None) -> np.ndarray:
-    """``Y = A @ X`` for a CSR matrix ``A = (data, indices, indptr)`` and a dense block ``X``.
+def _check_addend(addend: Any, beta: Any, dtype: np.dtype, n_rows: int, k: int, out: Any):
+    """The addend as a C-contiguous ``(n_rows, k)`` block of ``dtype`` and ``beta`` as a
+    ``dtype`` scalar (see :func:`csr_spmm` for the rules)."""
+    if not isinstance(beta, (int, float, np.integer, np.floating)) or isinstance(beta, (bool, np.bool_)):
+        raise TypeError(f"beta must be a real number, got {type(beta).__name__}.")
+    if not np.isfinite(beta):
+        raise ValueError(f"beta must be finite, got {beta}.")
+    if not isinstance(addend, np.ndarray):
+        raise TypeError(f"addend must be a numpy array, got {type(addend).__name__}.")
+    if addend.dtype not in _FLOATS:
+        raise TypeError(f"addend must be float32 or float64, got dtype {addend.dtype}.")
+    if not np.can_cast(addend.dtype, dtype, "safe"):
+        raise TypeError(
+            f"addend has dtype {addend.dtype}, which the result dtype {dtype} cannot hold exactly."
+        )
+    if addend.shape == (n_rows, k):
+        add2 = addend
+    elif k == 1 and addend.shape == (n_rows,):
+        add2 = addend[:, None]
+    else:
+        raise ValueError(f"addend has shape {addend.shape}, the result has shape {(n_rows, k)}.")
+    if out is not None and np.may_share_memory(add2, out):
+        raise ValueError("addend must not share memory with out (out is zeroed before the addend is read).")
+    # a float32 addend with a float64 result converts exactly, as numpy's promotion does
+    add2 = np.ascontiguousarray(add2, dtype=dtype)
+    return add2, dtype.type(beta)
+
+
+def csr_spmm(
+    indptr: Any,
+    indices: Any,
+    data: Any,
+    X: Any,
+    out: Any = None,
+    *,
+    addend: Any = None,
+    beta: float = 0.0,
+) -> np.ndarray:
+    """``Y = A @ X (+ beta * addend)`` for a CSR matrix ``A = (data, indices, indptr)`` and a
+    dense block ``X``.
 
     A parallel numba kernel over chunks of rows of equal work, with software prefetch of the
     gathered rows of ``X`` (see the module docstring for why).
@@ -325,23 +384,38 @@ def csr_spmm(indptr: Any, indices: Any, data: Any, X: Any, out: Any = None) -> n
         not C-contiguous is copied to a C-contiguous one (the kernel gathers whole rows).
     out : ndarray of shape (n_rows, k), optional
         C-contiguous array of the result dtype that receives the result (it is overwritten, not
-        accumulated into). It must not share memory with ``X``.
+        accumulated into). It must not share memory with ``X`` or ``addend``.
+    addend : ndarray of shape (n_rows, k), optional
+        A float32 or float64 block (of the result's shape; ``(n_rows,)`` for a 1-D ``X``) whose
+        dtype the result dtype holds exactly. Each finished row of ``A @ X`` gets
+        ``addend[i, c] * beta`` added, the product rounded in the result dtype first: the
+        result is bit-identical to numpy's ``Y = A @ X; tmp = addend * dtype.type(beta);
+        Y += tmp`` (a fused Horner step ``P @ Q + c Y``, without the two extra sweeps over the
+        block). It may share memory with ``X`` (both are only read), not with ``out`` (each
+        row of ``out`` is zeroed before its addend is read). With an addend, ``beta * addend``
+        is added even when ``beta == 0`` (as the two-step formula does: ``-0.0`` becomes
+        ``+0.0`` and a NaN in ``addend`` propagates); leave ``addend=None`` to skip it.
+    beta : float
+        Finite scale of ``addend``, rounded to the result dtype (ignored without an addend).
 
     Returns
     -------
     Y : ndarray of shape (n_rows, k) (or (n_rows,) for a 1-D ``X``)
-        ``A @ X`` with dtype ``result_type(data, X)`` (float64 for integer inputs). The
-        products and sums are done in that dtype: float32 ``X`` with float64 ``data`` reads
-        ``X`` as float32 (half the memory traffic) and accumulates in float64, which gives
-        scipy's float64 result to rounding. Sums run over each row in CSR order, as scipy's.
+        ``A @ X (+ beta * addend)`` with dtype ``result_type(data, X)`` (float64 for integer
+        inputs). The products and sums are done in that dtype: float32 ``X`` with float64
+        ``data`` reads ``X`` as float32 (half the memory traffic) and accumulates in float64,
+        which gives scipy's float64 result to rounding. Sums run over each row in CSR order,
+        as scipy's.
 
     Raises
     ------
     TypeError
-        Non-integer index arrays, complex or non-numeric values.
+        Non-integer index arrays, complex or non-numeric values; an addend that is not a
+        float32/float64 numpy array or that the result dtype cannot hold; a non-real ``beta``.
     ValueError
         Inconsistent lengths, a decreasing ``indptr``, a column index outside
-        ``[0, X.shape[0])``, or a bad ``out``.
+        ``[0, X.shape[0])``, a bad ``out``, an addend of the wrong shape or sharing memory with
+        ``out``, a non-finite ``beta``.
 
     Examples
     --------
@@ -350,6 +424,10 @@ def csr_spmm(indptr: Any, indices: Any, data: Any, X: Any, out: Any = None) -> n
     >>> X = np.random.default_rng(0).standard_normal((80, 4))
     >>> Y = csr_spmm(A.indptr, A.indices, A.data, X)
     >>> bool(np.allclose(Y, A @ X, rtol=1e-12, atol=0))
+    True
+    >>> B = np.ones((100, 4))
+    >>> Z = csr_spmm(A.indptr, A.indices, A.data, X, addend=B, beta=0.5)
+    >>> bool(np.array_equal(Z, (A @ X) + B * 0.5))
     True
     """
     indptr, indices, data = _check_csr_arrays(indptr, indices, data)
@@ -382,8 +460,15 @@ def csr_spmm(indptr: Any, indices: Any, data: Any, X: Any, out: Any = None) -> n
             raise ValueError("out must be a writeable C-contiguous array.")
         if np.may_share_memory(out2, X):  # bounds test only: O(1)
             raise ValueError("out must not share memory with X (it is written while X is read).")
+    fuse = addend is not None
+    if fuse:
+        add2, beta_ = _check_addend(addend, beta, dtype, n_rows, k, out)
+    else:
+        add2, beta_ = None, dtype.type(0)
     if n_rows == 0 or k == 0:
         out2[...] = 0
+        if fuse:
+            out2 += add2 * beta_
         return _finish(out, out2, vector)
 
     work = (int(indptr[-1]) + n_rows) * k
@@ -404,6 +489,8 @@ def csr_spmm(indptr: Any, indices: Any, data: Any, X: Any, out: Any = None) -> n
         _default_distance(k, X.itemsize, n_cols),
         max(1, _CACHE_LINE // X.itemsize),
         errors,
+        add2,
+        beta_,
     )
     code = int(errors.max())
     if code == 1:

@@ -309,3 +309,114 @@ def test_cuda_spmm_matches_scipy(x_dtype):
     Xt = rng.standard_normal((500, 3)).astype(x_dtype)
     Yt = C.csr_spmm_t(A, cupy.asarray(Xt))
     assert _rel_err(cupy.asnumpy(Yt), A.T @ Xt) <= tol
+
+
+# ----------------------------------------------------------------------- fused addend (Horner)
+def _two_step(A, X, addend, beta):
+    """numpy's ``Y = A @ X; tmp = addend * dtype(beta); Y += tmp`` (the reference bits)."""
+    Y = np.asarray(A @ X)
+    tmp = addend * Y.dtype.type(beta)
+    Y += tmp
+    return Y
+
+
+@pytest.mark.parametrize("serial", [True, False])
+@pytest.mark.parametrize("data_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("x_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("k", [1, 5, 40])
+def test_addend_is_bit_identical_to_two_step_update(monkeypatch, serial, data_dtype, x_dtype, k):
+    if serial:
+        monkeypatch.setattr(K, "_SERIAL_WORK", 1 << 62)
+    else:
+        monkeypatch.setattr(K, "_SERIAL_WORK", 0)
+        monkeypatch.setattr(K, "_NO_PREFETCH_BYTES", 0)  # prefetch path too
+    rng = np.random.default_rng(20 + k)
+    A = _random_csr(400, 300, 0.05, rng, dtype=data_dtype)
+    X = rng.standard_normal((300, k)).astype(x_dtype)
+    rdt = np.result_type(data_dtype, x_dtype)
+    for add_dtype in {np.dtype(np.float32), rdt}:
+        B = rng.standard_normal((400, k)).astype(add_dtype)
+        for beta in (0.7310585786300049, -3.0, 0.0):
+            Y = K.csr_spmm(A.indptr, A.indices, A.data, X, addend=B, beta=beta)
+            R = _two_step(A, X, B, beta)
+            assert Y.dtype == R.dtype == rdt
+            np.testing.assert_array_equal(Y, R)
+    # 1-D block, 1-D addend, into out
+    x = X[:, 0].copy()
+    b = rng.standard_normal(400).astype(rdt)
+    out = np.full(400, np.nan, dtype=rdt)
+    assert K.csr_spmm(A.indptr, A.indices, A.data, x, out=out, addend=b, beta=1.5) is out
+    np.testing.assert_array_equal(out, _two_step(A, x, b, 1.5))
+
+
+def test_addend_may_alias_x_and_zero_beta_follows_two_step_rule():
+    rng = np.random.default_rng(30)
+    A = _random_csr(200, 200, 0.05, rng)
+    X = rng.standard_normal((200, 6))
+    X0 = X.copy()
+    # A X + beta X = (A + beta I) X: the addend is the block itself (both only read)
+    Y = K.csr_spmm(A.indptr, A.indices, A.data, X, addend=X, beta=0.25)
+    np.testing.assert_array_equal(Y, _two_step(A, X, X, 0.25))
+    np.testing.assert_allclose(Y, (A + 0.25 * sp.eye(200)) @ X, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(X, X0)
+    # beta == 0 still adds 0 * addend (as the two-step formula does): a NaN propagates
+    B = np.zeros((200, 6))
+    B[3, 2] = np.nan
+    Y = K.csr_spmm(A.indptr, A.indices, A.data, X, addend=B, beta=0.0)
+    assert np.isnan(Y[3, 2]) and np.isnan(_two_step(A, X, B, 0.0)[3, 2])
+    assert np.isfinite(np.delete(Y.ravel(), 3 * 6 + 2)).all()
+
+
+def test_addend_degenerate_rows():
+    Y = K.csr_spmm(np.zeros(4, dtype=np.int64), np.array([], dtype=np.int64), np.array([]), np.ones((5, 2)),
+                   addend=np.full((3, 2), 2.0), beta=0.5)
+    np.testing.assert_array_equal(Y, np.ones((3, 2)))
+
+
+def test_bad_addend():
+    A = _random_csr(20, 20, 0.3, np.random.default_rng(12))
+    X = np.ones((20, 3))
+    call = lambda **kw: K.csr_spmm(A.indptr, A.indices, A.data, X, **kw)  # noqa: E731
+    with pytest.raises(ValueError, match="addend has shape"):
+        call(addend=np.ones((20, 4)), beta=1.0)
+    with pytest.raises(ValueError, match="addend has shape"):
+        call(addend=np.ones(20), beta=1.0)
+    with pytest.raises(TypeError, match="addend must be float32 or float64"):
+        call(addend=np.ones((20, 3), dtype=np.int64), beta=1.0)
+    with pytest.raises(TypeError, match="addend must be a numpy array"):
+        call(addend=[[1.0] * 3] * 20, beta=1.0)
+    with pytest.raises(TypeError, match="cannot hold"):  # float64 addend, float32 result
+        K.csr_spmm(A.indptr, A.indices, A.data.astype(np.float32), X.astype(np.float32),
+                   addend=np.ones((20, 3)), beta=1.0)
+    out = np.empty((20, 3))
+    with pytest.raises(ValueError, match="addend must not share memory with out"):
+        call(out=out, addend=out, beta=1.0)
+    with pytest.raises(TypeError, match="beta"):
+        call(addend=np.ones((20, 3)), beta="1")
+    with pytest.raises(ValueError, match="beta must be finite"):
+        call(addend=np.ones((20, 3)), beta=np.inf)
+
+
+@pytest.mark.parametrize("kernel_path", [True, False])
+def test_sparse_spmm_addend_on_both_paths(monkeypatch, kernel_path):
+    import graphclust.sparse as gs
+
+    monkeypatch.setattr(gs, "_SPMM_KERNEL_MIN_WORK", 0 if kernel_path else 1 << 62)
+    rng = np.random.default_rng(13)
+    A = _random_csr(150, 120, 0.05, rng)
+    for x_dtype in (np.float32, np.float64):
+        X = rng.standard_normal((120, 9)).astype(x_dtype)
+        B = rng.standard_normal((150, 9))
+        np.testing.assert_array_equal(gs.spmm(A, X, addend=B, beta=0.3), _two_step(A, X, B, 0.3))
+        out = np.empty((150, 9))
+        assert gs.spmm(A, X, out=out, addend=B, beta=-2.0) is out
+        np.testing.assert_array_equal(out, _two_step(A, X, B, -2.0))
+        x = X[:, 1]
+        np.testing.assert_array_equal(gs.spmm(A, x, addend=B[:, 1], beta=0.3), _two_step(A, x, B[:, 1], 0.3))
+    with pytest.raises(ValueError, match="addend has shape"):
+        gs.spmm(A, X, addend=np.ones((150, 2)), beta=1.0)
+    with pytest.raises(TypeError, match="addend must be float32 or float64"):
+        gs.spmm(A, X, addend=np.ones((150, 9), dtype=int), beta=1.0)
+    out = np.empty((150, 9))
+    with pytest.raises(ValueError, match="share memory with out"):
+        gs.spmm(A, X.astype(float), out=out, addend=out, beta=1.0)

@@ -7,6 +7,7 @@ import scipy.sparse as sp
 from graphclust import as_graph, metrics
 from graphclust.datasets import sbm
 from graphclust.s2cag import MS2CAG, S2CAG, official_cost
+from graphclust.s2cag.cost import estimated_seconds
 
 
 def _attributed_sbm(sizes=(150, 150, 150), d=60, p_in=0.06, p_out=0.008, seed=0):
@@ -35,15 +36,68 @@ def test_recovers_planted_blocks(planted, est):
     assert est.embedding_.shape == (450, 3)
 
 
-def test_paths_agree_and_auto_follows_cost_rule(planted):
-    a = S2CAG(3, path="explicit").fit(planted)
-    b = S2CAG(3, path="implicit").fit(planted)
-    assert metrics.ari(a.labels_, b.labels_) > 0.95
+@pytest.mark.parametrize("weights", ["series", "power_iteration"])
+def test_layouts_agree(planted, weights):
+    # the stable loop: every layout gives the same SVD to rounding
+    runs = {p: S2CAG(3, path=p, weights=weights, faithful=False).fit(planted) for p in ("implicit", "gram", "explicit")}
+    for p, est in runs.items():
+        assert est.path_ == p
+        np.testing.assert_array_equal(est.labels_, runs["implicit"].labels_)
+        np.testing.assert_allclose(est.singular_values_, runs["implicit"].singular_values_, rtol=1e-9)
+        np.testing.assert_allclose(est.embedding_, runs["implicit"].embedding_, atol=1e-9)
+    # the official loop: its trailing (oversampled) directions are rounding-sensitive, the
+    # k + 1 leading ones and the labels are not
+    faithful = {p: S2CAG(3, path=p, weights=weights).fit(planted) for p in ("implicit", "gram", "explicit")}
+    for est in faithful.values():
+        np.testing.assert_array_equal(est.labels_, runs["implicit"].labels_)
+        np.testing.assert_allclose(est.singular_values_[:4], runs["implicit"].singular_values_[:4], rtol=1e-6)
+
+
+def test_auto_picks_the_estimated_fastest_layout_and_official_weights(planted):
     c = S2CAG(3).fit(planted)
     n, d = planted.features.shape
     nnz_p = planted.adjacency.nnz + n  # the two self-loop additions give one diagonal
+    nnz_x = int(sp.csr_array(planted.features).nnz)
+    est = estimated_seconds(n, d, nnz_p, nnz_x, 13, 10, 16)
+    assert c.path_ == min(est, key=est.get)
+    # official weights: those of the path the official rule picks
     e, i = official_cost(n, d, nnz_p, 3, 10, 7)
-    assert c.path_ == ("explicit" if e < i else "implicit")
+    ref = S2CAG(3, path=c.path_, weights="power_iteration" if e < i else "series").fit(planted)
+    np.testing.assert_array_equal(c.embedding_, ref.embedding_)
+
+
+def test_auto_never_picks_a_dense_layout_over_budget(monkeypatch, planted):
+    from graphclust.s2cag import cost
+
+    monkeypatch.setattr(cost, "DENSE_LIMIT_BYTES", 1000)
+    assert S2CAG(3).fit(planted).path_ == "implicit"
+    assert MS2CAG(3).fit(planted).mode_ == "implicit"
+    with pytest.raises(ValueError, match="DENSE_LIMIT_BYTES"):
+        S2CAG(3, path="gram").fit(planted)
+    with pytest.raises(ValueError, match="implicit layout"):
+        MS2CAG(3, mode="dense").fit(planted)
+
+
+@pytest.mark.parametrize("mode", ["gram", "dense"])
+def test_ms2cag_layouts_equal_implicit(planted, mode):
+    a = MS2CAG(3, tau=30, mode="implicit").fit(planted)
+    b = MS2CAG(3, tau=30, mode=mode).fit(planted)
+    assert b.mode_ == mode
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(a.embedding_, b.embedding_, atol=1e-8)
+
+
+def test_float32_keeps_the_labels(planted):
+    for path in ("implicit", "gram"):
+        a = S2CAG(3, path=path, faithful=False).fit(planted)
+        b = S2CAG(3, path=path, faithful=False, dtype="float32").fit(planted)
+        np.testing.assert_array_equal(a.labels_, b.labels_)
+        np.testing.assert_allclose(np.abs(a.embedding_), np.abs(b.embedding_), atol=1e-3)
+    for mode in ("implicit", "gram"):
+        a = MS2CAG(3, mode=mode).fit(planted)
+        b = MS2CAG(3, mode=mode, dtype="float32").fit(planted)
+        np.testing.assert_array_equal(a.labels_, b.labels_)
+        np.testing.assert_allclose(a.embedding_, b.embedding_, atol=1e-3)
 
 
 def test_faithful_and_renormalised_agree_when_well_conditioned(planted):
@@ -51,13 +105,6 @@ def test_faithful_and_renormalised_agree_when_well_conditioned(planted):
     b = S2CAG(3, faithful=False).fit(planted)
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_allclose(np.abs(a.embedding_), np.abs(b.embedding_), atol=1e-3)
-
-
-def test_ms2cag_implicit_equals_official_dense_path(planted):
-    a = MS2CAG(3, tau=30).fit(planted)
-    b = MS2CAG(3, tau=30, mode="dense").fit(planted)
-    np.testing.assert_array_equal(a.labels_, b.labels_)
-    np.testing.assert_allclose(a.embedding_, b.embedding_, atol=1e-8)
 
 
 def test_sparse_and_dense_features_same_labels(planted):
@@ -125,6 +172,10 @@ def test_signed_features(planted):
         (MS2CAG(3, mode="fast"), "mode"),
         (MS2CAG(3, gamma=-1), "gamma"),
         (MS2CAG(0), "n_clusters"),
+        (S2CAG(3, weights="uniform"), "weights"),
+        (S2CAG(3, dtype="float16", faithful=False), "dtype"),
+        (S2CAG(3, dtype="float32"), "faithful=False"),
+        (MS2CAG(3, dtype=np.float32), "dtype"),
     ],
 )
 def test_bad_parameters(planted, est, match):

@@ -137,3 +137,117 @@ def test_sparse_product_serial_and_kernel_paths_agree_bit_for_bit(monkeypatch):
     assert kernel is out
     np.testing.assert_array_equal(serial, kernel)
     np.testing.assert_array_equal(serial, A @ M)
+
+
+# --------------------------------------------- bit-identity of the fused and tiled Horner paths
+def _reference_horner(P, Y, c):
+    """The plain loop in scipy: ``Q = c_T Y; Q = P @ Q + c_t Y`` in the working dtype."""
+    dtype = np.result_type(P.dtype, Y.dtype)
+    if dtype not in (np.float32, np.float64):
+        dtype = np.dtype(np.float64)
+    Y = np.asarray(Y, dtype=dtype)
+    T = len(c) - 1
+    Q = Y * dtype.type(c[T])
+    for t in range(T - 1, -1, -1):
+        Q = np.asarray(P @ Q)
+        if c[t] != 0.0:
+            tmp = Y * dtype.type(c[t])
+            Q += tmp
+    return Q
+
+
+def _force_paths(monkeypatch, *, fused, tiled, tile_columns=16):
+    import graphclust.kernels.cpu.spmm as K
+    import graphclust.solvers.propagate as prop
+    import graphclust.sparse as gs
+
+    if fused:  # every product through the numba kernel (parallel twin), with the addend
+        monkeypatch.setattr(prop, "_SERIAL_MAX_WORK", 0)
+        monkeypatch.setattr(prop, "_NARROW_SERIAL_MAX_WORK", 0)
+        monkeypatch.setattr(gs, "_SPMM_KERNEL_MIN_WORK", 0)
+        monkeypatch.setattr(K, "_SERIAL_WORK", 0)
+    else:  # every product through scipy's serial product and the separate scaled addition
+        monkeypatch.setattr(prop, "_SERIAL_MAX_WORK", 1 << 62)
+    if tiled:
+        monkeypatch.setattr(prop, "_TILE_MIN_COLUMNS", 8)
+        monkeypatch.setattr(prop, "_TILE_BYTES", 300 * 8 * tile_columns)
+        monkeypatch.setattr(prop, "_TILE_MAX_BYTES", 1 << 62)
+    else:
+        monkeypatch.setattr(prop, "_TILE_MAX_BYTES", 0)
+    calls = {"fused": 0, "loops": 0}
+    real, real_horner = prop.spmm, prop._horner
+
+    def spy(*args, **kw):
+        calls["fused"] += kw.get("addend") is not None
+        return real(*args, **kw)
+
+    def spy_horner(*args, **kw):
+        calls["loops"] += 1
+        return real_horner(*args, **kw)
+
+    monkeypatch.setattr(prop, "spmm", spy)
+    monkeypatch.setattr(prop, "_horner", spy_horner)
+    return calls
+
+
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize("tiled", [True, False])
+@pytest.mark.parametrize("p_dtype, y_dtype", [
+    (np.float64, np.float64), (np.float32, np.float32), (np.float64, np.float32), (np.float32, np.float64),
+])
+def test_fused_and_tiled_paths_are_bit_identical_to_plain_horner(monkeypatch, fused, tiled, p_dtype, y_dtype):
+    calls = _force_paths(monkeypatch, fused=fused, tiled=tiled)
+    P = _random_walk(n=300, density=0.03, seed=11).astype(p_dtype)
+    Y = np.random.default_rng(12).standard_normal((300, 45)).astype(y_dtype)
+    Y0 = Y.copy()
+    for c in ([0.3, 0.0, 0.5, 0.0, 0.2], [0.2, 0.5, 0.0], geometric_coefficients(9, 1.5 / 0.9, "power_iteration"), [0.7]):
+        before = calls["loops"]
+        got = propagate(P, Y, c)
+        assert (calls["loops"] - before > 1) == (tiled and len(c) > 1)  # one Horner loop per tile
+        ref = _reference_horner(P, Y, c)
+        assert got.dtype == ref.dtype == np.result_type(p_dtype, y_dtype)
+        assert got.flags.c_contiguous
+        np.testing.assert_array_equal(got, ref)
+        got1 = propagate(P, Y[:, 3], c)  # 1-D block: never tiled, same bits as its column
+        assert got1.shape == (300,)
+        np.testing.assert_array_equal(got1, ref[:, 3])
+    np.testing.assert_array_equal(Y, Y0)
+    assert (calls["fused"] > 0) == fused
+
+
+def test_tiled_path_with_fortran_block_and_verbose(monkeypatch, capsys):
+    _force_paths(monkeypatch, fused=True, tiled=True)
+    P = _random_walk(n=300, density=0.03, seed=13)
+    Y = np.asfortranarray(np.random.default_rng(14).standard_normal((300, 40)))
+    c = geometric_coefficients(4, 0.9)
+    got = propagate(P, Y, c, verbose=True)
+    np.testing.assert_array_equal(got, _reference_horner(P, Y, c))
+    assert "propagate" in capsys.readouterr().err
+
+
+def test_tile_width_rule():
+    import graphclust.solvers.propagate as prop
+
+    def block(n, b, dtype=np.float64):  # shape and dtype only, no memory
+        return np.lib.stride_tricks.as_strided(np.empty(1, dtype=dtype), (n, b), (0, 0))
+
+    P = sp.csr_array((7650, 7650))
+    # amazon_photo-sized blocks: 745 columns of 7650 rows are tiled, float64 and float32
+    for dtype in (np.float64, np.float32):
+        Y = block(7650, 745, dtype)
+        w = prop._tile_width(P, Y, 9)
+        line = 64 // Y.itemsize
+        assert prop._TILE_MIN_COLUMNS <= w < 745 and w % line == 0
+        assert 7650 * w * Y.itemsize <= prop._TILE_BYTES  # one tile within the cache budget
+        assert prop._tile_width(P, Y, 0) == 0  # T = 0: no product, nothing to tile
+    # tiles are about equal: no narrow rest
+    w = prop._tile_width(P, block(7650, 300), 9)
+    assert 300 - (-(-300 // w) - 1) * w >= w // 2
+    # narrow blocks (<= 64 columns) are never tiled, nor a block that fits in one tile
+    assert prop._tile_width(P, block(7650, 64), 9) == 0
+    assert prop._tile_width(sp.csr_array((100, 100)), block(100, 745), 9) == 0
+    # so many rows that even a 64-column tile misses the cache budget: not tiled
+    n = 1_000_000
+    assert prop._tile_width(sp.csr_array((n, n)), block(n, 256), 9) == 0
+    # in between, the narrowest tile (64 columns) is used
+    assert prop._tile_width(sp.csr_array((18_333, 18_333)), block(18_333, 6805), 9) == 64

@@ -1,0 +1,137 @@
+"""Which way to apply the smoothed representation ``Z = sum_t c_t P^t X_hat``: cost models.
+
+Three layouts compute the same thing (in exact arithmetic):
+
+``implicit``
+    ``Z`` is never formed; every product with ``Z`` or ``Z^T`` is a Horner loop of ``T``
+    narrow sparse products with ``P`` plus one with ``X_hat``. Memory ``O(nnz + n b)``.
+``explicit`` (official S2CAG layout; M-S2CAG ``mode="dense"``)
+    ``Z`` is materialised (``T`` wide sparse products), then every product is a skinny GEMM.
+``gram``
+    ``Z`` is materialised, then its Gram ``Z^T Z`` (one BLAS-3 product); the power steps run on
+    ``d x b`` blocks (:mod:`graphclust.solvers.gram`) and only two products touch ``Z``.
+
+:func:`official_cost` is the official code's rule (explicit vs implicit, operation counts).
+:func:`estimated_seconds` weighs the operation counts of all three by the throughput each kind
+of work reaches (a narrow sparse product gathers a few columns per non-zero and runs far below
+a BLAS-3 product); ``path="auto"`` / ``mode="auto"`` picks the smallest estimate among the
+layouts whose dense blocks fit in :data:`DENSE_LIMIT_BYTES`.
+"""
+from __future__ import annotations
+
+__all__ = ["official_cost", "estimated_seconds", "choose_layout", "check_dense_budget", "DENSE_LIMIT_BYTES"]
+
+#: Largest dense ``n x d`` working set (the attribute block and ``Z``) a dense layout may hold.
+DENSE_LIMIT_BYTES = 4 * 2**30
+
+# Multiply-adds per second of each kind of work, float64, on the 2-core reference machine
+# (AMD EPYC, 32 MB L3), best of 5. When the gathered block fits in the last-level cache
+# (amazon_photo: n = 7,650, d = 745, nnz(P) = 245,812):
+#   narrow  sparse product with 8-18 columns (P: 1.1-2.4 ms for 2-4.4M)        ~ 1.5e9
+#   wide    sparse product with hundreds of columns, column-tiled (P @ X_hat)  ~ 4e9
+#   gram    Z^T Z by BLAS-3 (7650 x 745: 65 ms for 2.1G)                        ~ 3e10
+#   gemm    skinny Z @ M / Z^T @ M with 8-18 columns (5-7 ms for 46-100M)      ~ 1e10
+# When it does not (1M nodes, 10M non-zeros, docs/benchmarks/spmm.md), every non-zero misses
+# the cache: 16 columns 0.57e9, 64 columns 0.9e9. float32 roughly doubles the wide, gram and
+# gemm rates; the choice only needs the ratios.
+_RATE = {"narrow": 1.5e9, "wide": 4e9, "gram": 3e10, "gemm": 1e10}
+_RATE_OUT_OF_CACHE = {"narrow": 0.57e9, "wide": 0.9e9}
+_CACHE_BYTES = 32 * 2**20
+_WIDE_TILE = 128  # columns gathered together by the propagation of a wide block
+
+
+def _sparse_rate(kind: str, n: int, columns: int, itemsize: int) -> float:
+    """Throughput of a sparse product gathering ``columns`` columns of an ``n``-row block."""
+    fits = n * columns * itemsize <= _CACHE_BYTES
+    return _RATE[kind] if fits else _RATE_OUT_OF_CACHE[kind]
+
+
+def official_cost(n: int, d: int, nnz_p: int, k: int, T: int, tau: int, oversample: int = 10) -> tuple[int, int]:
+    """The official cost rule of S2CAG: ``(cost_explicit, cost_implicit)``.
+
+    ``cost_explicit = nnz(P) d T + 2 (tau+1) n d (k+p) + 3 n (k+p)^2`` (materialise ``Z``),
+    ``cost_implicit = 2 (tau+1) (n d + nnz(P) T) (k+p) + 3 n (k+p)^2`` (apply ``Z`` as an
+    operator). The official code takes the explicit path when its cost is strictly smaller.
+
+    Examples
+    --------
+    >>> official_cost(1000, 50, 5000, 5, 10, 7)
+    (15175000, 24675000)
+    """
+    b = k + oversample
+    explicit = nnz_p * d * T + 2 * (tau + 1) * n * d * b + 3 * n * b * b
+    implicit = 2 * (tau + 1) * (n * d + nnz_p * T) * b + 3 * n * b * b
+    return int(explicit), int(implicit)
+
+
+def estimated_seconds(
+    n: int, d: int, nnz_p: int, nnz_x: int, b: int, T: int, applications: int, itemsize: int = 8
+) -> dict[str, float]:
+    """Estimated seconds of each layout for ``applications`` products with ``Z`` or ``Z^T``.
+
+    Parameters
+    ----------
+    n, d : int
+        Shape of ``Z`` (nodes x attributes).
+    nnz_p, nnz_x : int
+        Non-zeros of ``P`` and of the sparse attribute matrix.
+    b : int
+        Width of the blocks multiplied (``k + oversample`` for S2CAG, ``k`` for M-S2CAG).
+    T : int
+        Order of the polynomial.
+    applications : int
+        Number of products with ``Z`` or ``Z^T`` the solver makes in the ``n``-space
+        (S2CAG: ``2 (tau + 1)``; M-S2CAG: ``2 tau + 2``).
+    itemsize : int, default 8
+        Bytes per value of the blocks (4 for float32): decides whether they fit in the cache.
+
+    Returns
+    -------
+    dict with keys ``"implicit"``, ``"explicit"``, ``"gram"`` (seconds on the reference
+    machine; only the ratios matter).
+
+    Examples
+    --------
+    >>> est = estimated_seconds(7650, 745, 245812, 1979909, 18, 9, 16)
+    >>> min(est, key=est.get)
+    'gram'
+    """
+    propagate_wide = T * nnz_p * d / _sparse_rate("wide", n, min(d, _WIDE_TILE), itemsize)
+    return {
+        "implicit": applications * (T * nnz_p + nnz_x) * b / _sparse_rate("narrow", n, b, itemsize),
+        "explicit": propagate_wide + applications * n * d * b / _RATE["gemm"],
+        # Gram, three products with Z, and one K @ M (d^2 b) per step (two applications)
+        "gram": propagate_wide
+        + n * d * d / 2 / _RATE["gram"]
+        + 3 * n * d * b / _RATE["gemm"]
+        + applications / 2 * d * d * b / _RATE["gemm"],
+    }
+
+
+def dense_bytes(n: int, d: int, itemsize: int) -> int:
+    """Bytes of the dense working set of the explicit and Gram layouts (``X_hat`` and ``Z``)."""
+    return 2 * int(n) * int(d) * int(itemsize)
+
+
+def check_dense_budget(n: int, d: int, itemsize: int, layout: str) -> None:
+    """Raise a ValueError when a dense layout would exceed :data:`DENSE_LIMIT_BYTES`."""
+    need = dense_bytes(n, d, itemsize)
+    if need > DENSE_LIMIT_BYTES:
+        raise ValueError(
+            f"the {layout!r} layout holds dense n x d blocks ({n} x {d}): {need / 2**30:.1f} GiB, above "
+            f"graphclust.s2cag.cost.DENSE_LIMIT_BYTES = {DENSE_LIMIT_BYTES / 2**30:.1f} GiB; use the "
+            "implicit layout, which never forms them."
+        )
+
+
+def choose_layout(estimates: dict[str, float], n: int, d: int, itemsize: int, allowed: tuple[str, ...]) -> str:
+    """The fastest layout of ``allowed`` by ``estimates``; dense layouts only within budget.
+
+    Examples
+    --------
+    >>> choose_layout({"implicit": 2.0, "gram": 1.0}, 10**6, 10**4, 8, ("implicit", "gram"))
+    'implicit'
+    """
+    fits = dense_bytes(n, d, itemsize) <= DENSE_LIMIT_BYTES
+    candidates = [a for a in allowed if a == "implicit" or fits]
+    return min(candidates, key=lambda a: estimates[a])
