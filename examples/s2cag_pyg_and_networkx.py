@@ -27,10 +27,11 @@ data = Data(
 )
 s2cag = gc.S2CAG(n_clusters=7)                      # T=10, alpha=0.9, tau=7 (official defaults)
 labels = s2cag.fit_predict(data)
-print(f"Cora, S2CAG   ({s2cag.path_} path): ACC {gc.metrics.accuracy(cora.labels, labels):.3f} "
+print(f"Cora, S2CAG   ({s2cag.path_} layout): ACC {gc.metrics.accuracy(cora.labels, labels):.3f} "
       f"NMI {gc.metrics.nmi(cora.labels, labels):.3f} ARI {gc.metrics.ari(cora.labels, labels):.3f}")
-labels = gc.MS2CAG(n_clusters=7).fit_predict(data)   # gamma=1.0, tau=50
-print(f"Cora, M-S2CAG (implicit operator): ACC {gc.metrics.accuracy(cora.labels, labels):.3f} "
+ms2cag = gc.MS2CAG(n_clusters=7)                    # gamma=1.0, tau=50
+labels = ms2cag.fit_predict(data)
+print(f"Cora, M-S2CAG ({ms2cag.mode_} layout): ACC {gc.metrics.accuracy(cora.labels, labels):.3f} "
       f"NMI {gc.metrics.nmi(cora.labels, labels):.3f} ARI {gc.metrics.ari(cora.labels, labels):.3f}")
 
 # --- 2. networkx with node attributes ------------------------------------------------------

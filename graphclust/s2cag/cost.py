@@ -65,7 +65,15 @@ def official_cost(n: int, d: int, nnz_p: int, k: int, T: int, tau: int, oversamp
 
 
 def estimated_seconds(
-    n: int, d: int, nnz_p: int, nnz_x: int, b: int, T: int, applications: int, itemsize: int = 8
+    n: int,
+    d: int,
+    nnz_p: int,
+    nnz_x: int,
+    b: int,
+    T: int,
+    applications: int,
+    itemsize: int = 8,
+    dense_features: bool = False,
 ) -> dict[str, float]:
     """Estimated seconds of each layout for ``applications`` products with ``Z`` or ``Z^T``.
 
@@ -84,6 +92,8 @@ def estimated_seconds(
         (S2CAG: ``2 (tau + 1)``; M-S2CAG: ``2 tau + 2``).
     itemsize : int, default 8
         Bytes per value of the blocks (4 for float32): decides whether they fit in the cache.
+    dense_features : bool, default False
+        The attribute matrix is a dense array (``nnz_x = n d``): its products are GEMMs.
 
     Returns
     -------
@@ -98,7 +108,12 @@ def estimated_seconds(
     """
     propagate_wide = T * nnz_p * d / _sparse_rate("wide", n, min(d, _WIDE_TILE), itemsize)
     return {
-        "implicit": applications * (T * nnz_p + nnz_x) * b / _sparse_rate("narrow", n, b, itemsize),
+        "implicit": applications
+        * b
+        * (
+            T * nnz_p / _sparse_rate("narrow", n, b, itemsize)
+            + nnz_x / (_RATE["gemm"] if dense_features else _sparse_rate("narrow", n, b, itemsize))
+        ),
         "explicit": propagate_wide + applications * n * d * b / _RATE["gemm"],
         # Gram, three products with Z, and one K @ M (d^2 b) per step (two applications)
         "gram": propagate_wide

@@ -94,8 +94,9 @@ class _S2CAGCommon(BaseClusterer):
             if requested != "implicit":
                 check_dense_budget(n, d, itemsize, requested)
             return requested
-        nnz_x = int(X.nnz) if hasattr(X, "nnz") else n * d
-        est = estimated_seconds(n, d, int(P.nnz), nnz_x, b, int(self.T), applications, itemsize)
+        dense = not hasattr(X, "nnz")
+        nnz_x = n * d if dense else int(X.nnz)
+        est = estimated_seconds(n, d, int(P.nnz), nnz_x, b, int(self.T), applications, itemsize, dense)
         return choose_layout(est, n, d, itemsize, allowed)
 
     def _smoothed(self, P: Any, X: Any, coeffs: Any) -> Any:
