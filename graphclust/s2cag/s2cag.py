@@ -326,5 +326,5 @@ class S2CAG(_S2CAGCommon):
         labels = snem_rounding(V, int(self.snem_iter))
         self.path_ = path
         self.labels_ = ns.to_numpy(labels).astype(np.int64)
-        self.embedding_ = ns.to_numpy(V)
-        self.singular_values_ = ns.to_numpy(s)
+        self.embedding_ = ns.to_numpy(V).astype(np.float64, copy=False)
+        self.singular_values_ = ns.to_numpy(s).astype(np.float64, copy=False)

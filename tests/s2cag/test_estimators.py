@@ -91,6 +91,7 @@ def test_float32_keeps_the_labels(planted):
     for path in ("implicit", "gram"):
         a = S2CAG(3, path=path, faithful=False).fit(planted)
         b = S2CAG(3, path=path, faithful=False, dtype="float32").fit(planted)
+        assert b.embedding_.dtype == b.singular_values_.dtype == np.float64
         np.testing.assert_array_equal(a.labels_, b.labels_)
         np.testing.assert_allclose(np.abs(a.embedding_), np.abs(b.embedding_), atol=1e-3)
     for mode in ("implicit", "gram"):
