@@ -19,6 +19,8 @@ layouts whose dense blocks fit in :data:`DENSE_LIMIT_BYTES`.
 """
 from __future__ import annotations
 
+from ..solvers.propagate import tiles_stay_cached
+
 __all__ = ["official_cost", "estimated_seconds", "choose_layout", "check_dense_budget", "DENSE_LIMIT_BYTES"]
 
 #: Largest dense ``n x d`` working set (the attribute block and ``Z``) a dense layout may hold.
@@ -37,12 +39,10 @@ DENSE_LIMIT_BYTES = 4 * 2**30
 _RATE = {"narrow": 1.5e9, "wide": 4e9, "gram": 3e10, "gemm": 1e10}
 _RATE_OUT_OF_CACHE = {"narrow": 0.57e9, "wide": 0.9e9}
 _CACHE_BYTES = 32 * 2**20
-_WIDE_TILE = 128  # columns gathered together by the propagation of a wide block
 
 
-def _sparse_rate(kind: str, n: int, columns: int, itemsize: int) -> float:
-    """Throughput of a sparse product gathering ``columns`` columns of an ``n``-row block."""
-    fits = n * columns * itemsize <= _CACHE_BYTES
+def _sparse_rate(kind: str, fits: bool) -> float:
+    """Throughput of a sparse product whose gathered block fits in the cache or not."""
     return _RATE[kind] if fits else _RATE_OUT_OF_CACHE[kind]
 
 
@@ -106,14 +106,12 @@ def estimated_seconds(
     >>> min(est, key=est.get)
     'gram'
     """
-    propagate_wide = T * nnz_p * d / _sparse_rate("wide", n, min(d, _WIDE_TILE), itemsize)
+    # a wide block stays cached if it is small, or if propagate cuts it into cached tiles
+    wide_fits = n * d * itemsize <= _CACHE_BYTES or tiles_stay_cached(n, itemsize)
+    narrow = _sparse_rate("narrow", n * b * itemsize <= _CACHE_BYTES)
+    propagate_wide = T * nnz_p * d / _sparse_rate("wide", wide_fits)
     return {
-        "implicit": applications
-        * b
-        * (
-            T * nnz_p / _sparse_rate("narrow", n, b, itemsize)
-            + nnz_x / (_RATE["gemm"] if dense_features else _sparse_rate("narrow", n, b, itemsize))
-        ),
+        "implicit": applications * b * (T * nnz_p / narrow + nnz_x / (_RATE["gemm"] if dense_features else narrow)),
         "explicit": propagate_wide + applications * n * d * b / _RATE["gemm"],
         # Gram, three products with Z, and one K @ M (d^2 b) per step (two applications)
         "gram": propagate_wide

@@ -44,6 +44,18 @@ from .s2cag import _dense, _feature_ops, _S2CAGCommon, start_block
 __all__ = ["MS2CAG"]
 
 
+def _adapt(Z: Any) -> Any:
+    """``Z' = diag(sqrt(max(Z 1, 0))) Z`` in place: the official "adapt" row scaling.
+
+    Row sums accumulate in float64 (for a float64 ``Z`` that is numpy's own sum, bit for bit).
+    """
+    xp = namespace_of(Z).xp
+    r = Z.sum(axis=1, dtype=xp.float64)
+    r[r < 0] = 0
+    Z *= xp.sqrt(r).astype(Z.dtype)[:, None]
+    return Z
+
+
 class MS2CAG(_S2CAGCommon):
     """M-S2CAG: modularity-maximising S2CAG (KDD 2025).
 
@@ -152,10 +164,7 @@ class MS2CAG(_S2CAGCommon):
         mode = self._layout(self.mode, P, X, k, 2 * int(self.tau) + 2, ("implicit", "gram"))
         G = ns.asarray(start_block(self.random_state, rng, (n, k)))
         if mode == "gram":
-            Z = self._smoothed(P, X, coeffs)
-            r = Z.sum(axis=1, dtype=xp.float64)
-            r[r < 0] = 0
-            Z *= xp.sqrt(r).astype(Z.dtype)[:, None]  # Z' = diag(sqrt r) Z, the official "adapt"
+            Z = _adapt(self._smoothed(P, X, coeffs))
             u = ns.to_numpy(Z.sum(axis=0, dtype=xp.float64))  # Z'^T 1
             W = self._total_weight(float(u @ u))  # 1^T w with w = Z' u
 
@@ -186,10 +195,7 @@ class MS2CAG(_S2CAGCommon):
         n = X.shape[0]
         ones = xp.ones((n, 1), dtype=P.dtype)
         if mode == "dense":
-            Z = self._smoothed(P, X, coeffs)
-            r = Z.sum(axis=1)
-            r[r < 0] = 0
-            Z *= xp.sqrt(r)[:, None]  # Z' = diag(sqrt r) Z, the official "adapt"
+            Z = _adapt(self._smoothed(P, X, coeffs))
 
             def zmul(M: Any) -> Any:
                 return Z @ M

@@ -89,7 +89,7 @@ class _S2CAGCommon(BaseClusterer):
     def _layout(self, requested: str, P: Any, X: Any, b: int, applications: int, allowed: tuple[str, ...]) -> str:
         """The layout to use: ``requested``, or the fastest estimate for ``"auto"``."""
         n, d = X.shape
-        itemsize = 4 if self.dtype == "float32" else 8
+        itemsize = P.dtype.itemsize  # the working dtype (_preprocess cast P to it)
         if requested != "auto":
             if requested != "implicit":
                 check_dense_budget(n, d, itemsize, requested)

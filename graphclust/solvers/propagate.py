@@ -149,13 +149,26 @@ def _check_coefficients(coeffs: Sequence[float]) -> np.ndarray:
     return c
 
 
+def tiles_stay_cached(n_rows: int, itemsize: int) -> bool:
+    """Whether :func:`propagate` runs a wide block of ``n_rows`` rows in cache-resident tiles.
+
+    The rule of ``_tile_width`` below, for callers that estimate costs (S2CAG's layout choice).
+
+    Examples
+    --------
+    >>> tiles_stay_cached(7650, 8), tiles_stay_cached(10**6, 4)
+    (True, False)
+    """
+    return _TILE_MIN_COLUMNS * int(n_rows) * int(itemsize) <= _TILE_MAX_BYTES
+
+
 def _tile_width(P: Any, Y: Any, T: int) -> int:
     """Columns per tile of the Horner loop, or 0 to run it on the whole block (see above)."""
     if T < 1 or is_cupy_array(P) or is_cupy_array(Y):
         return 0
     n, b = Y.shape
     row = n * Y.itemsize  # bytes of one column
-    if b <= _TILE_MIN_COLUMNS or _TILE_MIN_COLUMNS * row > _TILE_MAX_BYTES:
+    if b <= _TILE_MIN_COLUMNS or not tiles_stay_cached(n, Y.itemsize):
         return 0
     line = max(1, 64 // Y.itemsize)  # tile rows of whole cache lines
     w = max(_TILE_MIN_COLUMNS, _TILE_BYTES // max(1, row) // line * line)
