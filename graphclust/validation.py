@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from .seeding import check_random_state, seed_from  # noqa: F401  (one definition, in seeding)
+
 __all__ = [
     "check_random_state",
     "check_n_clusters",
@@ -19,47 +21,6 @@ __all__ = [
     "check_features",
     "check_choice",
 ]
-
-
-def check_random_state(random_state: Any) -> np.random.Generator:
-    """Turn ``random_state`` into a :class:`numpy.random.Generator`.
-
-    Parameters
-    ----------
-    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
-        ``None`` gives a fresh unseeded generator, an int seeds a new PCG64 generator, a
-        Generator is returned as is (so a caller can share one stream), and a legacy
-        RandomState is wrapped by drawing a seed from it.
-
-    Returns
-    -------
-    numpy.random.Generator
-
-    Examples
-    --------
-    >>> rng = check_random_state(0)
-    >>> float(rng.random()) == float(np.random.default_rng(0).random())
-    True
-    """
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
-    if isinstance(random_state, (numbers.Integral, np.integer)) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"random_state must be a non-negative integer, got {random_state}.")
-        return np.random.default_rng(int(random_state))
-    raise TypeError(
-        "random_state must be None, a non-negative int, a numpy.random.Generator or a "
-        f"numpy.random.RandomState, got {type(random_state).__name__}."
-    )
-
-
-def seed_from(rng: np.random.Generator) -> int:
-    """Draw a 31-bit integer seed from ``rng`` for libraries that want an int (scikit-learn, pyamg)."""
-    return int(rng.integers(0, 2**31 - 1))
 
 
 def check_scalar(

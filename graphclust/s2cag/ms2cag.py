@@ -39,7 +39,8 @@ from ..solvers.propagate import geometric_coefficients, propagate
 from ..solvers.rounding import snem_rounding
 from ..solvers.subspace import subspace_iteration
 from ..validation import check_scalar
-from .s2cag import _dense, _feature_ops, _S2CAGCommon, start_block
+from ..seeding import legacy_normal
+from .s2cag import _dense, _feature_ops, _S2CAGCommon
 
 __all__ = ["MS2CAG"]
 
@@ -162,7 +163,7 @@ class MS2CAG(_S2CAGCommon):
         n = X.shape[0]
         coeffs = geometric_coefficients(int(self.T), float(self.alpha), "power_iteration")
         mode = self._layout(self.mode, P, X, k, 2 * int(self.tau) + 2, ("implicit", "gram"))
-        G = ns.asarray(start_block(self.random_state, rng, (n, k)))
+        G = ns.asarray(legacy_normal(self.random_state, rng, (n, k)))
         if mode == "gram":
             Z = _adapt(self._smoothed(P, X, coeffs))
             u = ns.to_numpy(Z.sum(axis=0, dtype=xp.float64))  # Z'^T 1

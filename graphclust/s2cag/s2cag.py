@@ -15,7 +15,6 @@ Pipeline (official code ``HKBU-LAGAS/S2CAG``, see docs/s2cag.md):
 """
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -27,26 +26,12 @@ from ..solvers.propagate import geometric_coefficients, propagate, sparse_produc
 from ..solvers.gram import factored_randomized_svd, gram
 from ..solvers.randomized import randomized_svd
 from ..solvers.rounding import snem_rounding
+from ..seeding import legacy_normal
 from ..validation import check_scalar
 from .cost import check_dense_budget, choose_layout, estimated_seconds, official_cost
 from .preprocessing import normalize_attributes, propagation_matrix
 
-__all__ = ["S2CAG", "official_cost", "start_block"]
-
-
-def start_block(random_state: Any, rng: np.random.Generator | None, shape: tuple[int, int]) -> np.ndarray:
-    """Gaussian start block of the S2CAG solvers (host numpy array).
-
-    With an integer ``random_state`` the block is ``np.random.RandomState(random_state)
-    .normal(size=shape)``: for ``random_state=0`` this is exactly the official code's draw
-    (``RandomState(0)``), which faithful reproduction needs. Otherwise (a Generator, a legacy
-    RandomState or None) it is drawn from the Generator ``rng`` made by the estimator.
-    """
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        return np.random.RandomState(int(random_state)).normal(size=shape)
-    if rng is None:
-        rng = np.random.default_rng()
-    return rng.standard_normal(shape)
+__all__ = ["S2CAG", "official_cost"]
 
 
 class _S2CAGCommon(BaseClusterer):
@@ -301,7 +286,7 @@ class S2CAG(_S2CAGCommon):
         b = min(k + max(int(self.oversample), int(bool(self.drop_first))), n, d)
         path = self._layout(self.path, P, X, b, 2 * (tau + 1), ("implicit", "gram", "explicit"))
         coeffs = geometric_coefficients(T, alpha, self._weights(n, d, int(P.nnz), k, T, tau))
-        G = ns.asarray(start_block(self.random_state, rng, (d, b)))
+        G = ns.asarray(legacy_normal(self.random_state, rng, (d, b)))
         if path == "gram":
             Z = self._smoothed(P, X, coeffs)
             U, s, _ = factored_randomized_svd(Z, gram(Z), G, tau, renormalize=not self.faithful, verbose=self.verbose)

@@ -9,14 +9,14 @@ same code with numpy as ``xp``.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from ..backend import get_namespace, namespace_of
 from ..validation import check_choice, check_random_state, check_scalar, seed_from
 
-__all__ = ["kmeans", "lloyd_kmeans"]
+__all__ = ["kmeans", "lloyd_kmeans", "INITS"]
 
 # Rows per chunk when computing point-to-center distances, to bound the n x k work array.
 _CHUNK_ELEMENTS = 1 << 24
@@ -33,8 +33,10 @@ def kmeans(
     device: str | None = None,
     method: str = "auto",
     init_sample: int | None = None,
+    init: Any = "k-means++",
+    score: Callable[[Any], float] | None = None,
 ) -> tuple[Any, Any, float]:
-    """Cluster the rows of a dense array with k-means (k-means++ init, best of ``n_init``).
+    """Cluster the rows of a dense array with k-means (best of ``n_init`` starts).
 
     Parameters
     ----------
@@ -63,6 +65,19 @@ def kmeans(
         replacement); the best centers then seed one Lloyd run on all rows. The result
         is a local minimum of the full k-means objective, found at a fraction of the
         cost when ``n_samples`` is large (the restarts, not the final run, dominate).
+    init : {"k-means++", "random"} or array of shape (n_clusters, n_features)
+        How each start chooses its centres: greedy k-means++ (default), ``n_clusters``
+        distinct rows drawn uniformly (scikit-learn's ``"random"``), or given centres (one
+        Lloyd run from them; ``n_init`` and ``init_sample`` are then ignored).
+    score : callable, optional
+        ``score(labels) -> float``, higher is better. When given, the ``n_init`` starts are
+        run one by one and the one of highest score is kept (the first among equals),
+        instead of the one of lowest inertia: a method that selects its restarts by another
+        criterion (modularity on the original graph, say) passes it here.
+
+    Seeding: every draw comes from ``random_state``; scikit-learn receives integer seeds
+    from :func:`graphclust.seeding.seed_from`, so ``random_state=FixedSeed(42)`` reproduces
+    official code that calls ``KMeans(random_state=42)``.
 
     Returns
     -------
@@ -98,27 +113,53 @@ def kmeans(
     if method == "sklearn" and ns.is_gpu:
         raise ValueError("method='sklearn' runs on CPU only; use method='lloyd' or 'auto' on the GPU.")
     use_lloyd = method == "lloyd" or (method == "auto" and ns.is_gpu)
-    init = None
-    if init_sample is not None:
+    if score is not None and not callable(score):
+        raise TypeError(f"score must be a callable score(labels) -> float, got {type(score).__name__}.")
+    if isinstance(init, str):
+        check_choice(init, "init", INITS)
+        centers = None
+    else:
+        centers = ns.asarray(init, dtype=X.dtype)
+        if centers.shape != (n_clusters, X.shape[1]):
+            raise ValueError(f"init centres must have shape ({n_clusters}, {X.shape[1]}), got {tuple(centers.shape)}.")
+        if not bool(ns.xp.all(ns.xp.isfinite(centers))):
+            raise ValueError("init centres contain NaN or infinite values.")
+        init = "k-means++"
+    if centers is None and init_sample is not None:
         init_sample = check_scalar(init_sample, "init_sample", kind=int, low=n_clusters)
         if init_sample < n:
             rows = ns.xp.asarray(np.sort(rng.choice(n, size=init_sample, replace=False)))
-            _, init, _ = _run(X[rows], n_clusters, n_init, max_iter, tol, rng, ns.xp, use_lloyd, None)
-    return _run(X, n_clusters, n_init, max_iter, tol, rng, ns.xp, use_lloyd, init)
+            _, centers, _ = _run(X[rows], n_clusters, n_init, max_iter, tol, rng, ns.xp, use_lloyd, None, init)
+    if score is None or centers is not None:
+        return _run(X, n_clusters, n_init, max_iter, tol, rng, ns.xp, use_lloyd, centers, init)
+    best, best_score = None, -np.inf
+    for _ in range(n_init):
+        run = _run(X, n_clusters, 1, max_iter, tol, rng, ns.xp, use_lloyd, None, init)
+        value = float(score(run[0]))
+        if best is None or value > best_score:
+            best, best_score = run, value
+    return best
+
+
+#: Start rules of :func:`kmeans`.
+INITS = ("k-means++", "random")
 
 
 def _run(
-    X: Any, k: int, n_init: int, max_iter: int, tol: float, rng: np.random.Generator, xp: Any, use_lloyd: bool, init: Any
+    X: Any, k: int, n_init: int, max_iter: int, tol: float, rng: np.random.Generator, xp: Any, use_lloyd: bool,
+    centers: Any, init: str,
 ) -> tuple[Any, Any, float]:
-    """One k-means call: from ``init`` centers when given (one run), else ``n_init`` k-means++ starts."""
+    """One k-means call: from ``centers`` when given (one run), else ``n_init`` starts by ``init``."""
     if use_lloyd:
-        return lloyd_kmeans(X, k, n_init=n_init, max_iter=max_iter, tol=tol, rng=rng, xp=xp, init=init)
+        return lloyd_kmeans(X, k, n_init=n_init, max_iter=max_iter, tol=tol, rng=rng, xp=xp, init=centers,
+                            start=init)
     from sklearn.cluster import KMeans
 
-    if init is None:
-        km = KMeans(k, n_init=n_init, max_iter=max_iter, tol=tol, random_state=seed_from(rng))
+    if centers is None:
+        km = KMeans(k, init=init, n_init=n_init, max_iter=max_iter, tol=tol, random_state=seed_from(rng))
     else:
-        km = KMeans(k, init=np.asarray(init, dtype=X.dtype), n_init=1, max_iter=max_iter, tol=tol, random_state=seed_from(rng))
+        km = KMeans(k, init=np.asarray(centers, dtype=X.dtype), n_init=1, max_iter=max_iter, tol=tol,
+                    random_state=seed_from(rng))
     km.fit(X)
     return km.labels_.astype(np.int64), km.cluster_centers_, float(km.inertia_)
 
@@ -133,6 +174,7 @@ def lloyd_kmeans(
     rng: np.random.Generator,
     xp: Any = np,
     init: Any = None,
+    start: str = "k-means++",
 ) -> tuple[Any, Any, float]:
     """k-means++ (greedy, ``2 + log k`` local trials) then Lloyd, in the array namespace ``xp``.
 
@@ -151,7 +193,9 @@ def lloyd_kmeans(
     xp : module, default=numpy
         ``numpy`` or ``cupy``.
     init : array of shape (k, d), optional
-        Starting centers: one Lloyd run from them instead of ``n_init`` k-means++ starts.
+        Starting centers: one Lloyd run from them instead of ``n_init`` starts.
+    start : {"k-means++", "random"}, default="k-means++"
+        How each of the ``n_init`` starts picks its centres (see :func:`kmeans`).
 
     Returns
     -------
@@ -171,7 +215,10 @@ def lloyd_kmeans(
         return _lloyd(X, x_sq, xp.asarray(init, dtype=X.dtype).copy(), max_iter, tol_abs, xp)
     best = None
     for _ in range(n_init):
-        centers = _kmeans_plusplus(X, x_sq, n_clusters, rng, xp)
+        if start == "random":
+            centers = X[xp.asarray(np.sort(rng.choice(X.shape[0], size=n_clusters, replace=False)))].copy()
+        else:
+            centers = _kmeans_plusplus(X, x_sq, n_clusters, rng, xp)
         labels, centers, inertia = _lloyd(X, x_sq, centers, max_iter, tol_abs, xp)
         if best is None or inertia < best[2]:
             best = (labels, centers, inertia)

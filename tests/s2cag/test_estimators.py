@@ -118,7 +118,7 @@ def test_random_state_reproducible_and_int_seed_is_official_draw(planted):
     a = S2CAG(3, random_state=np.random.default_rng(5)).fit_predict(planted)
     b = S2CAG(3, random_state=np.random.default_rng(5)).fit_predict(planted)
     np.testing.assert_array_equal(a, b)
-    from graphclust.s2cag.s2cag import start_block
+    from graphclust.seeding import legacy_normal as start_block
 
     np.testing.assert_array_equal(start_block(0, None, (4, 3)), np.random.RandomState(0).normal(size=(4, 3)))
 

@@ -1,0 +1,494 @@
+"""The linear-operator protocol every solver takes, and its adapters.
+
+A solver in :mod:`graphclust.solvers` never needs the entries of its matrix: it applies it
+to dense blocks. The protocol is what it may ask of an operator, and nothing more:
+
+========================  ===================================================================
+``shape``                 ``(n_rows, n_cols)``
+``dtype``                 numpy dtype of the products
+``device``                ``"cpu"`` or ``"cuda"`` (the namespace of the blocks it takes)
+``matmat(X, out=None)``   ``A @ X`` for a dense ``(n_cols, k)`` block (or a vector); writes into
+                          ``out`` when given and returns it
+``rmatmat(X)``            optional: ``A^H @ X``
+``diagonal()``            optional: the diagonal, a dense vector (Jacobi preconditioners,
+                          Gershgorin bounds)
+``astype(dtype)``         optional: the same operator working in ``dtype``
+========================  ===================================================================
+
+A solver turns whatever it is given into an operator with :func:`as_operator`. Adapters
+cover scipy and cupyx sparse matrices and arrays (:class:`SparseOperator`, products by the
+numba / cuSPARSE kernels of :func:`graphclust.sparse.spmm`), scipy
+:class:`~scipy.sparse.linalg.LinearOperator` (:class:`LinearOperatorAdapter`), dense arrays
+(:class:`DenseOperator`), a weighted sum of operators over one node set whose weights change
+in place (:class:`WeightedSum`: nothing is re-summed), ``scale * (A - shift I)``
+(:class:`ShiftedOperator`) and products (:class:`ProductOperator`). An out-of-process
+implementation (the distributed operator of :mod:`graphclust.distributed`) implements the same
+few members and drops in under every solver.
+
+Examples
+--------
+>>> import numpy as np, scipy.sparse as sp
+>>> from graphclust.operators import WeightedSum, as_operator
+>>> A = sp.random(6, 6, density=0.5, format="csr", random_state=0); A = A + A.T
+>>> op = WeightedSum([A, sp.eye(6, format="csr")], weights=[1.0, 2.0])
+>>> X = np.ones((6, 2))
+>>> bool(np.allclose(op.matmat(X), (A + 2 * sp.eye(6)) @ X))
+True
+>>> op.weights[:] = [0.5, 0.0]             # changed in place: nothing is re-summed
+>>> bool(np.allclose(op.matmat(X), 0.5 * (A @ X)))
+True
+"""
+from __future__ import annotations
+
+from typing import Any, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+import scipy.sparse as sp
+
+from .backend import is_cupy_array, namespace_of
+
+__all__ = [
+    "Operator",
+    "as_operator",
+    "is_operator",
+    "SparseOperator",
+    "DenseOperator",
+    "LinearOperatorAdapter",
+    "WeightedSum",
+    "ShiftedOperator",
+    "ProductOperator",
+    "to_linear_operator",
+    "operator_astype",
+]
+
+
+@runtime_checkable
+class Operator(Protocol):
+    """What a solver may ask of a linear operator (see the module docstring)."""
+
+    shape: tuple[int, int]
+    dtype: np.dtype
+    device: str
+
+    def matmat(self, X: Any, out: Any = None) -> Any:  # pragma: no cover - protocol
+        ...
+
+
+def is_operator(obj: Any) -> bool:
+    """True when ``obj`` already implements the protocol (``shape``, ``dtype``, ``device``, ``matmat``).
+
+    Parameters
+    ----------
+    obj : object
+
+    Returns
+    -------
+    bool
+    """
+    return all(hasattr(obj, a) for a in ("shape", "dtype", "device", "matmat")) and not _is_sparse_matrix(obj)
+
+
+def _is_sparse_matrix(A: Any) -> bool:
+    return sp.issparse(A) or (is_cupy_array(A) and type(A).__module__.startswith("cupyx"))
+
+
+def as_operator(A: Any) -> Any:
+    """``A`` as an operator of the protocol (returned as is when it already is one).
+
+    Parameters
+    ----------
+    A : operator, scipy / cupyx sparse matrix or array (any format), scipy LinearOperator,
+        or dense 2-D numpy / cupy array
+
+    Returns
+    -------
+    Operator
+
+    Raises
+    ------
+    TypeError
+        For anything else, naming the type.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> as_operator(sp.eye(3)).shape
+    (3, 3)
+    """
+    if _is_sparse_matrix(A):
+        return SparseOperator(A)
+    if is_operator(A):
+        return A
+    try:
+        from scipy.sparse.linalg import LinearOperator
+    except ImportError:  # pragma: no cover
+        LinearOperator = ()  # type: ignore[assignment]
+    if isinstance(A, LinearOperator):
+        return LinearOperatorAdapter(A)
+    if isinstance(A, np.ndarray) or is_cupy_array(A):
+        return DenseOperator(A)
+    raise TypeError(
+        "expected a linear operator (shape, dtype, device, matmat), a scipy / cupyx sparse matrix, a scipy "
+        f"LinearOperator or a dense 2-D array, got {type(A).__name__}."
+    )
+
+
+def _check_block(op: Any, X: Any) -> None:
+    if X.ndim not in (1, 2) or X.shape[0] != op.shape[1]:
+        raise ValueError(f"operator of shape {op.shape} cannot multiply a block of shape {tuple(X.shape)}.")
+
+
+def _into(out: Any, Y: Any) -> Any:
+    """Write ``Y`` into ``out`` when given (returns the array holding the result)."""
+    if out is None:
+        return Y
+    out[...] = Y
+    return out
+
+
+class SparseOperator:
+    """A scipy or cupyx sparse matrix (any format; stored as CSR) as an operator.
+
+    Products go through :func:`graphclust.sparse.spmm` (the parallel numba kernel on CPU,
+    cuSPARSE on GPU). ``rmatmat`` uses an explicit CSR transpose built on first use.
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix or array, or cupyx.scipy.sparse matrix
+        Kept without a copy when it is already CSR.
+
+    Attributes
+    ----------
+    matrix : CSR matrix
+        The stored matrix (solvers with a sparse fast path use it directly).
+    """
+
+    def __init__(self, A: Any) -> None:
+        if is_cupy_array(A):
+            self.matrix = A if A.format == "csr" else A.tocsr()
+            self.device = "cuda"
+        else:
+            self.matrix = A if (A.format == "csr") else sp.csr_array(A)
+            self.device = "cpu"
+        self.shape = (int(self.matrix.shape[0]), int(self.matrix.shape[1]))
+        self.dtype = np.dtype(self.matrix.dtype)
+        self._transpose: Any = None
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        from .sparse import spmm
+
+        return spmm(self.matrix, X, out=out)
+
+    def rmatmat(self, X: Any) -> Any:
+        from .sparse import spmm, transpose_csr
+
+        if self._transpose is None:
+            if self.device == "cuda":
+                self._transpose = self.matrix.T.tocsr()
+            else:
+                self._transpose = transpose_csr(self.matrix)
+            if np.issubdtype(self.dtype, np.complexfloating):
+                self._transpose = self._transpose.conj()
+        return spmm(self._transpose, X)
+
+    def diagonal(self) -> Any:
+        return self.matrix.diagonal()
+
+    def astype(self, dtype: Any) -> "SparseOperator":
+        dtype = np.dtype(dtype)
+        return self if dtype == self.dtype else SparseOperator(self.matrix.astype(dtype))
+
+    def __repr__(self) -> str:
+        return f"SparseOperator(shape={self.shape}, nnz={int(self.matrix.nnz)}, dtype={self.dtype}, device={self.device!r})"
+
+
+class DenseOperator:
+    """A dense 2-D numpy or cupy array as an operator (small problems and tests).
+
+    Parameters
+    ----------
+    A : ndarray of shape (m, n)
+    """
+
+    def __init__(self, A: Any) -> None:
+        if A.ndim != 2:
+            raise ValueError(f"a dense operator must be 2-D, got shape {A.shape}.")
+        self.matrix = A
+        self.shape = (int(A.shape[0]), int(A.shape[1]))
+        self.dtype = np.dtype(A.dtype)
+        self.device = "cuda" if is_cupy_array(A) else "cpu"
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        _check_block(self, X)
+        if out is not None and X.ndim == 2:
+            return namespace_of(self.matrix).xp.matmul(self.matrix, X, out=out)
+        return _into(out, self.matrix @ X)
+
+    def rmatmat(self, X: Any) -> Any:
+        return self.matrix.conj().T @ X
+
+    def diagonal(self) -> Any:
+        return namespace_of(self.matrix).xp.diagonal(self.matrix).copy()
+
+    def astype(self, dtype: Any) -> "DenseOperator":
+        dtype = np.dtype(dtype)
+        return self if dtype == self.dtype else DenseOperator(self.matrix.astype(dtype))
+
+
+class LinearOperatorAdapter:
+    """A scipy :class:`~scipy.sparse.linalg.LinearOperator` as an operator (CPU).
+
+    Parameters
+    ----------
+    A : scipy.sparse.linalg.LinearOperator
+    """
+
+    def __init__(self, A: Any) -> None:
+        self.linear_operator = A
+        self.shape = (int(A.shape[0]), int(A.shape[1]))
+        self.dtype = np.dtype(A.dtype) if A.dtype is not None else np.dtype(np.float64)
+        self.device = "cpu"
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        _check_block(self, X)
+        Y = self.linear_operator.matvec(X) if X.ndim == 1 else self.linear_operator.matmat(X)
+        return _into(out, np.asarray(Y))
+
+    def rmatmat(self, X: Any) -> Any:
+        return np.asarray(self.linear_operator.rmatvec(X) if X.ndim == 1 else self.linear_operator.rmatmat(X))
+
+
+class WeightedSum:
+    """``sum_i w_i A_i`` over one node set, applied term by term: nothing is re-summed.
+
+    The weights live in a float64 array (:attr:`weights`) that may be changed in place
+    between products (``op.weights[:] = w`` or :meth:`set_weights`), so an outer loop that
+    re-weights relations at every step (DEMM+) re-uses one operator. A term of weight 0 is
+    skipped.
+
+    Parameters
+    ----------
+    operators : sequence of operators or matrices (see :func:`as_operator`)
+        Same shape and device; the result dtype is their common dtype.
+    weights : sequence of float, optional
+        Default: all ones.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> op = WeightedSum([sp.eye(3), 2 * sp.eye(3)], weights=[1.0, 0.5])
+    >>> op.matmat(np.ones(3)).tolist()
+    [2.0, 2.0, 2.0]
+    """
+
+    def __init__(self, operators: Sequence[Any], weights: Sequence[float] | None = None) -> None:
+        ops = [as_operator(A) for A in operators]
+        if not ops:
+            raise ValueError("a weighted sum needs at least one operator.")
+        shape, device = ops[0].shape, ops[0].device
+        for i, op in enumerate(ops):
+            if op.shape != shape:
+                raise ValueError(f"operator {i} has shape {op.shape}, operator 0 has {shape}: one node set is needed.")
+            if op.device != device:
+                raise ValueError(f"operator {i} is on {op.device!r}, operator 0 on {device!r}.")
+        self.operators = ops
+        self.shape = shape
+        self.device = device
+        self.dtype = np.result_type(*[op.dtype for op in ops])
+        self.weights = np.ones(len(ops))
+        if weights is not None:
+            self.set_weights(weights)
+
+    def set_weights(self, weights: Sequence[float]) -> None:
+        """Replace the weights in place (finite reals, one per operator).
+
+        Parameters
+        ----------
+        weights : sequence of float
+        """
+        w = np.asarray(weights, dtype=np.float64)
+        if w.shape != self.weights.shape:
+            raise ValueError(f"weights must have {self.weights.size} entries, got shape {w.shape}.")
+        if not np.all(np.isfinite(w)):
+            raise ValueError(f"weights must be finite, got {w.tolist()}.")
+        self.weights[...] = w
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        _check_block(self, X)
+        xp = namespace_of(X).xp
+        result = None
+        for w, op in zip(self.weights.tolist(), self.operators):
+            if w == 0.0:
+                continue
+            term = op.matmat(X)
+            if result is None:
+                result = term
+                if w != 1.0:
+                    result *= result.dtype.type(w)
+            else:
+                result += term * term.dtype.type(w) if w != 1.0 else term
+        if result is None:
+            shape = (self.shape[0],) + tuple(X.shape[1:])
+            result = xp.zeros(shape, dtype=np.result_type(self.dtype, X.dtype))
+        return _into(out, result)
+
+    def rmatmat(self, X: Any) -> Any:
+        result = None
+        for w, op in zip(self.weights.tolist(), self.operators):
+            if w == 0.0:
+                continue
+            term = op.rmatmat(X) * w
+            result = term if result is None else result + term
+        if result is None:
+            result = namespace_of(X).xp.zeros((self.shape[1],) + tuple(X.shape[1:]), dtype=self.dtype)
+        return result
+
+    def diagonal(self) -> Any:
+        diag = None
+        for w, op in zip(self.weights.tolist(), self.operators):
+            d = op.diagonal() * w
+            diag = d if diag is None else diag + d
+        return diag
+
+    def astype(self, dtype: Any) -> "WeightedSum":
+        return WeightedSum([operator_astype(op, dtype) for op in self.operators], self.weights)
+
+
+class ShiftedOperator:
+    """``scale * (A - shift * I)`` for a square operator ``A``; both numbers settable.
+
+    Parameters
+    ----------
+    operator : operator or matrix
+        Square.
+    shift : float, default=0.0
+    scale : float, default=1.0
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> ShiftedOperator(sp.eye(2), shift=3.0, scale=2.0).matmat(np.ones(2)).tolist()
+    [-4.0, -4.0]
+    """
+
+    def __init__(self, operator: Any, shift: float = 0.0, scale: float = 1.0) -> None:
+        self.operator = as_operator(operator)
+        if self.operator.shape[0] != self.operator.shape[1]:
+            raise ValueError(f"a shift needs a square operator, got shape {self.operator.shape}.")
+        self.shape = self.operator.shape
+        self.dtype = self.operator.dtype
+        self.device = self.operator.device
+        self.shift = float(shift)
+        self.scale = float(scale)
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        Y = self.operator.matmat(X, out=out)
+        if self.shift != 0.0:
+            Y -= X * Y.dtype.type(self.shift)
+        if self.scale != 1.0:
+            Y *= Y.dtype.type(self.scale)
+        return Y
+
+    def rmatmat(self, X: Any) -> Any:
+        Y = self.operator.rmatmat(X)
+        if self.shift != 0.0:
+            Y = Y - X * self.shift
+        return Y * self.scale if self.scale != 1.0 else Y
+
+    def diagonal(self) -> Any:
+        return (self.operator.diagonal() - self.shift) * self.scale
+
+    def astype(self, dtype: Any) -> "ShiftedOperator":
+        return ShiftedOperator(operator_astype(self.operator, dtype), self.shift, self.scale)
+
+
+class ProductOperator:
+    """The composition ``A_1 A_2 ... A_m`` (applied right to left), e.g. ``D^{-1/2} A D^{-1/2}``.
+
+    Parameters
+    ----------
+    operators : sequence of operators or matrices
+        Inner dimensions must agree; one device.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> ProductOperator([2 * sp.eye(2), 3 * sp.eye(2)]).matmat(np.ones(2)).tolist()
+    [6.0, 6.0]
+    """
+
+    def __init__(self, operators: Sequence[Any]) -> None:
+        ops = [as_operator(A) for A in operators]
+        if not ops:
+            raise ValueError("a product needs at least one operator.")
+        for i in range(len(ops) - 1):
+            if ops[i].shape[1] != ops[i + 1].shape[0]:
+                raise ValueError(f"operator {i} has shape {ops[i].shape}, operator {i + 1} {ops[i + 1].shape}.")
+            if ops[i].device != ops[i + 1].device:
+                raise ValueError(f"operator {i + 1} is on {ops[i + 1].device!r}, operator {i} on {ops[i].device!r}.")
+        self.operators = ops
+        self.shape = (ops[0].shape[0], ops[-1].shape[1])
+        self.dtype = np.result_type(*[op.dtype for op in ops])
+        self.device = ops[0].device
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        _check_block(self, X)
+        Y = X
+        for op in reversed(self.operators[1:]):
+            Y = op.matmat(Y)
+        return self.operators[0].matmat(Y, out=out)
+
+    def rmatmat(self, X: Any) -> Any:
+        Y = X
+        for op in self.operators:
+            Y = op.rmatmat(Y)
+        return Y
+
+    def astype(self, dtype: Any) -> "ProductOperator":
+        return ProductOperator([operator_astype(op, dtype) for op in self.operators])
+
+
+def operator_astype(op: Any, dtype: Any) -> Any:
+    """The operator working in ``dtype`` when it can (its ``astype``), else ``op`` unchanged.
+
+    Parameters
+    ----------
+    op : operator or matrix
+    dtype : numpy dtype
+
+    Returns
+    -------
+    Operator
+    """
+    op = as_operator(op)
+    return op.astype(dtype) if hasattr(op, "astype") else op
+
+
+def to_linear_operator(op: Any) -> Any:
+    """A scipy :class:`~scipy.sparse.linalg.LinearOperator` applying ``op`` (CPU operators),
+    for scipy's ``eigsh``, ``lobpcg``, ``cg`` and friends.
+
+    Parameters
+    ----------
+    op : operator or matrix
+
+    Returns
+    -------
+    scipy.sparse.linalg.LinearOperator
+    """
+    from scipy.sparse.linalg import LinearOperator
+
+    op = as_operator(op)
+    if isinstance(op, LinearOperatorAdapter):
+        return op.linear_operator
+    if op.device != "cpu":
+        raise ValueError("to_linear_operator needs a CPU operator; scipy cannot apply device arrays.")
+    rmat = getattr(op, "rmatmat", None)
+    return LinearOperator(
+        op.shape,
+        matvec=lambda x: op.matmat(np.asarray(x)),
+        matmat=lambda X: op.matmat(np.asarray(X)),
+        rmatvec=(lambda x: rmat(np.asarray(x))) if rmat else None,
+        rmatmat=(lambda X: rmat(np.asarray(X))) if rmat else None,
+        dtype=op.dtype,
+    )

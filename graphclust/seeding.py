@@ -1,0 +1,214 @@
+"""Seeding shared by every method: one ``random_state`` turned into every random draw.
+
+graphclust draws all its random numbers from one host :class:`numpy.random.Generator` made
+from the estimator's ``random_state`` (:func:`check_random_state`), and copies them to the
+device, so a seed gives the same numbers on CPU and GPU and whatever the thread count.
+Third-party code gets what it needs from that Generator, never from a global stream:
+
+- :func:`seed_from` draws an integer seed for libraries that take one (scikit-learn);
+- :class:`FixedSeed` is the one documented way to hand an *official* integer seed through
+  unchanged: official code that writes ``KMeans(random_state=42)`` is reproduced by passing
+  ``random_state=FixedSeed(42)``; every library call then receives 42, and our own draws come
+  from ``default_rng(42)``;
+- :func:`legacy_normal` reproduces official code that draws ``np.random.RandomState(s).normal``;
+- :func:`spawn` gives independent child generators (restarts, row blocks of a distributed
+  vector) that do not depend on how the work is split;
+- :func:`global_numpy_seed` seeds and restores ``np.random``'s global state around library
+  code that draws from it (pyamg does in places).
+
+Examples
+--------
+>>> from graphclust.seeding import FixedSeed, check_random_state, seed_from
+>>> seed_from(check_random_state(FixedSeed(42)))
+42
+>>> seed_from(check_random_state(0)) == seed_from(check_random_state(0))
+True
+"""
+from __future__ import annotations
+
+import contextlib
+import numbers
+from typing import Any, Iterator
+
+import numpy as np
+
+__all__ = ["FixedSeed", "check_random_state", "seed_from", "legacy_normal", "spawn", "global_numpy_seed"]
+
+_MAX_SEED = 2**32 - 1  # numpy's legacy RandomState and scikit-learn take seeds below 2**32
+
+
+class FixedSeed:
+    """A ``random_state`` whose integer is handed unchanged to every library call.
+
+    Use it to reproduce official code that seeds third-party calls with a constant
+    (``KMeans(random_state=42)``): with ``random_state=FixedSeed(42)`` every scikit-learn
+    call made through :func:`seed_from` receives ``42``, as in the official code, while
+    graphclust's own draws come from ``numpy.random.default_rng(42)``.
+
+    Parameters
+    ----------
+    seed : int
+        In ``[0, 2**32)``.
+
+    Examples
+    --------
+    >>> FixedSeed(42)
+    FixedSeed(42)
+    """
+
+    __slots__ = ("seed",)
+
+    def __init__(self, seed: int) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer)):
+            raise TypeError(f"FixedSeed takes an int, got {type(seed).__name__}.")
+        if not 0 <= int(seed) <= _MAX_SEED:
+            raise ValueError(f"FixedSeed must be in [0, 2**32), got {seed}.")
+        self.seed = int(seed)
+
+    def __repr__(self) -> str:
+        return f"FixedSeed({self.seed})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FixedSeed) and other.seed == self.seed
+
+    def __hash__(self) -> int:
+        return hash(("FixedSeed", self.seed))
+
+
+class _FixedSeedGenerator(np.random.Generator):
+    """A Generator that also remembers the :class:`FixedSeed` it was made from."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__(np.random.PCG64(seed))
+        self.fixed_seed = seed
+
+
+def check_random_state(random_state: Any) -> np.random.Generator:
+    """Turn ``random_state`` into a :class:`numpy.random.Generator`.
+
+    Parameters
+    ----------
+    random_state : None, int, FixedSeed, numpy.random.Generator or numpy.random.RandomState
+        ``None`` gives a fresh unseeded generator, an int (any non-negative size) seeds a new
+        PCG64 generator, a :class:`FixedSeed` too (and is remembered, see :func:`seed_from`),
+        a Generator is returned as is (so a caller can share one stream), and a legacy
+        RandomState is wrapped by drawing a seed from it.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Examples
+    --------
+    >>> rng = check_random_state(0)
+    >>> float(rng.random()) == float(np.random.default_rng(0).random())
+    True
+    """
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, FixedSeed):
+        return _FixedSeedGenerator(random_state.seed)
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, (numbers.Integral, np.integer)) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"random_state must be a non-negative integer, got {random_state}.")
+        return np.random.default_rng(int(random_state))
+    raise TypeError(
+        "random_state must be None, a non-negative int, a graphclust FixedSeed, a numpy.random.Generator "
+        f"or a numpy.random.RandomState, got {type(random_state).__name__}."
+    )
+
+
+def seed_from(rng: np.random.Generator) -> int:
+    """An integer seed for a library that wants one (scikit-learn), taken from ``rng``.
+
+    Draws a 31-bit integer from ``rng``; a generator made from a :class:`FixedSeed` returns
+    that seed every time instead (and draws nothing), as the official code it reproduces does.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    int
+    """
+    fixed = getattr(rng, "fixed_seed", None)
+    if fixed is not None:
+        return int(fixed)
+    return int(rng.integers(0, 2**31 - 1))
+
+
+def legacy_normal(random_state: Any, rng: np.random.Generator | None, shape: tuple[int, ...]) -> np.ndarray:
+    """A Gaussian block as official code drawing ``np.random.RandomState(seed).normal`` gets it.
+
+    With an integer ``random_state`` (or a :class:`FixedSeed`) below ``2**32`` the block is
+    ``np.random.RandomState(seed).normal(size=shape)``: for ``random_state=0`` exactly the
+    draw of official code that seeds ``RandomState(0)``. Otherwise (a larger int, a Generator,
+    a legacy RandomState or None) it is drawn from ``rng``.
+
+    Parameters
+    ----------
+    random_state : the estimator's ``random_state`` as the user gave it
+    rng : numpy.random.Generator or None
+        The Generator made from it (None: a fresh one).
+    shape : tuple of int
+
+    Returns
+    -------
+    ndarray of float64
+    """
+    seed = random_state.seed if isinstance(random_state, FixedSeed) else random_state
+    if isinstance(seed, (numbers.Integral, np.integer)) and not isinstance(seed, bool) and 0 <= seed <= _MAX_SEED:
+        return np.random.RandomState(int(seed)).normal(size=shape)
+    if rng is None:
+        rng = np.random.default_rng()
+    return rng.standard_normal(shape)
+
+
+def spawn(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
+    """``n`` independent child Generators drawn from ``rng`` (one draw of ``n`` seeds).
+
+    Child ``i`` depends only on ``rng``'s state and ``i``, so work split into blocks seeded
+    this way gives the same numbers whatever the number of threads or workers.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n : int
+
+    Returns
+    -------
+    list of numpy.random.Generator
+
+    Examples
+    --------
+    >>> a = [g.random() for g in spawn(np.random.default_rng(1), 3)]
+    >>> b = [g.random() for g in spawn(np.random.default_rng(1), 3)]
+    >>> a == b
+    True
+    """
+    seeds = rng.integers(0, 2**63 - 1, size=int(n), dtype=np.int64)
+    return [np.random.default_rng(int(s)) for s in seeds]
+
+
+@contextlib.contextmanager
+def global_numpy_seed(rng: np.random.Generator) -> Iterator[None]:
+    """Seed ``np.random``'s global state from ``rng`` for the block, then restore it.
+
+    For library code that draws from the global stream (pyamg does in places): its draws
+    become a function of our ``random_state``, and the user's global state is left as found.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    """
+    saved = np.random.get_state()
+    np.random.seed(seed_from(rng) % (_MAX_SEED + 1))
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
