@@ -66,16 +66,20 @@ def test_auto_picks_the_estimated_fastest_layout_and_official_weights(planted):
     np.testing.assert_array_equal(c.embedding_, ref.embedding_)
 
 
-def test_auto_never_picks_a_dense_layout_over_budget(monkeypatch, planted):
-    from graphclust.s2cag import cost
+def test_auto_never_picks_a_dense_layout_over_budget(planted):
+    from graphclust import memory
 
-    monkeypatch.setattr(cost, "DENSE_LIMIT_BYTES", 1000)
-    assert S2CAG(3).fit(planted).path_ == "implicit"
-    assert MS2CAG(3).fit(planted).mode_ == "implicit"
-    with pytest.raises(ValueError, match="DENSE_LIMIT_BYTES"):
-        S2CAG(3, path="gram").fit(planted)
-    with pytest.raises(ValueError, match="implicit layout"):
-        MS2CAG(3, mode="dense").fit(planted)
+    n, d = planted.features.shape
+    # room for the features and the implicit layout's n x b blocks, not for two n x d blocks
+    with memory.memory_limit(2 * n * d * 8 - 1):
+        assert S2CAG(3).fit(planted).path_ == "implicit"
+        assert MS2CAG(3).fit(planted).mode_ == "implicit"
+        with pytest.raises(ValueError, match="'gram' layout .* above the memory limit"):
+            S2CAG(3, path="gram").fit(planted)
+        with pytest.raises(ValueError, match="implicit layout"):
+            MS2CAG(3, mode="dense").fit(planted)
+    with memory.memory_limit(2 * n * d * 8):  # exactly enough: a dense layout is allowed again
+        assert S2CAG(3, path="gram").fit(planted).path_ == "gram"
 
 
 @pytest.mark.parametrize("mode", ["gram", "dense"])
