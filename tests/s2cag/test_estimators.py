@@ -194,3 +194,23 @@ def test_gpu_matches_cpu(planted):
         cpu = est(3).fit_predict(planted)
         gpu = est(3, device="cuda").fit_predict(planted)
         assert metrics.ari(cpu, gpu) > 0.99
+
+
+def test_dense_features_not_copied_and_preprocessing_guarded(planted, monkeypatch):
+    from graphclust import memory
+    from graphclust.s2cag import s2cag as module
+
+    X = planted.features.toarray()  # dense float64, C order: as_graph keeps it without a copy
+    n, d = X.shape
+    g = as_graph(planted.adjacency, features=X, labels=planted.labels)
+    assert np.shares_memory(g.features, X)
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the guard must refuse before the preprocessing runs")
+
+    monkeypatch.setattr(module, "propagation_matrix", no_work)
+    # the preprocessing peaks at two float64 n x d blocks: refused below that, naming the way out
+    with memory.memory_limit(2 * n * d * 8 - 1):
+        for est in (S2CAG(3), MS2CAG(3)):
+            with pytest.raises(memory.MemoryLimitError, match=rf"dense {n} x {d} features .*scipy sparse"):
+                est.fit(g)
