@@ -662,7 +662,9 @@ def as_graph(
         matrix (the graph then lives on the GPU); or a :class:`Graph`.
     features : array-like, sparse matrix, torch tensor or str, optional
         Node attributes, one row per node. For networkx input a string names a node
-        attribute holding each node's vector. Overrides features carried by ``data``.
+        attribute holding each node's vector. Overrides features carried by ``data``. Dense
+        float32 / float64 arrays in C or Fortran order are kept without a copy (a read-only
+        view); other dense input is copied once to float64 (float32 stays float32).
     labels : array-like or str, optional
         Ground-truth classes (``-1`` = unknown); a string names a networkx node attribute.
         Non-integer labels are encoded as 0..c-1 in sorted order.
