@@ -105,13 +105,15 @@ class Graph:
             nodes = sorted(nodes, key=repr) if self.node_ids is not None else sorted(nodes)
         if self.node_ids is None:
             return check_seeds(nodes, self.n_nodes, name=name)
-        items = list(nodes) if isinstance(nodes, (list, tuple, np.ndarray)) else [nodes]
-        if not items:
-            raise ValueError(f"{name} is empty: give at least one node.")
         lookup = self.meta.get("_id_index")
         if lookup is None:
             lookup = {(v.item() if isinstance(v, np.generic) else v): i for i, v in enumerate(self.node_ids)}
             self.meta["_id_index"] = lookup
+        # A tuple that is itself a node (grid_2d_graph's (0, 0)) is one node; a list is a set of nodes.
+        one = isinstance(nodes, tuple) and _hashable_in(nodes, lookup)
+        items = list(nodes) if isinstance(nodes, (list, tuple, np.ndarray)) and not one else [nodes]
+        if not items:
+            raise ValueError(f"{name} is empty: give at least one node.")
         out = np.empty(len(items), dtype=np.int64)
         for k, v in enumerate(items):
             try:
@@ -190,6 +192,13 @@ class MultiplexGraph:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _hashable_in(key: Any, lookup: dict) -> bool:
+    try:
+        return key in lookup
+    except TypeError:  # an unhashable entry inside the tuple
+        return False
 
 
 def _is_sparse(x: Any) -> bool:
