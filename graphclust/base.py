@@ -8,6 +8,7 @@ come from :class:`sklearn.base.BaseEstimator`.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,8 @@ class BaseClusterer(BaseEstimator):
     _multiplex: bool = False
     _needs_n_clusters: bool = True
     _n_clusters_optional: bool = False
+    # CPU-only by design (registry.MethodInfo.cpu_only): a graph on the GPU is moved, with a warning.
+    _cpu_only: bool = False
 
     # ------------------------------------------------------------------ boundary
     def _validate_graph(self, graph: Any, features: Any = None) -> Graph | MultiplexGraph:
@@ -53,6 +56,12 @@ class BaseClusterer(BaseEstimator):
                 f"{type(self).__name__} clusters attributed graphs and needs node features: pass features=... "
                 "to fit, or a graph that carries them (PyG Data.x, networkx node attribute, Graph.features)."
             )
+        if self._cpu_only and g.device == "cuda":
+            warnings.warn(
+                f"{type(self).__name__} runs on the CPU only: the graph is copied from the GPU to the host.",
+                UserWarning, stacklevel=3,
+            )
+            device = "cpu"
         return g.to(device)
 
     def _validate_n_clusters(self, n_nodes: int) -> int | None:

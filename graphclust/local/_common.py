@@ -65,6 +65,10 @@ def prepare(graph: Any) -> Prepared:
         raise ValueError("local clustering needs an undirected graph; got a directed one.")
     if g.device != "cpu":
         # The push methods are sequential per query (Gauss-Seidel); they run on the CPU.
+        import warnings
+
+        warnings.warn("local clustering runs on the CPU only: the graph is copied from the GPU to the host.",
+                      UserWarning, stacklevel=3)
         g = g.to("cpu")
     A = g.adjacency
     if not sp.issparse(A):  # pragma: no cover - as_graph always gives CSR

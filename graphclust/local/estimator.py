@@ -92,6 +92,8 @@ class LocalClustering(BaseClusterer):
     [0, 1, 2, 3, 4, 5, 6, 7]
     """
 
+    _cpu_only = True  # see registry.MethodInfo.cpu_only
+
     _needs_n_clusters = False
 
     def __init__(
