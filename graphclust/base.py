@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator
 
 from .backend import resolve_device
 from .graph import Graph, MultiplexGraph, as_graph, as_multiplex
-from .validation import check_n_clusters, check_random_state
+from .validation import check_bool, check_n_clusters, check_random_state
 
 __all__ = ["BaseClusterer"]
 
@@ -70,8 +70,17 @@ class BaseClusterer(BaseEstimator):
             return None
         return check_n_clusters(k, n_nodes)
 
+    def _check_flags(self) -> None:
+        """Every parameter whose default is a bool must be a bool (``"False"`` would be truthy)."""
+        import inspect
+
+        for pname, prm in inspect.signature(type(self).__init__).parameters.items():
+            if isinstance(prm.default, bool) and hasattr(self, pname):
+                check_bool(getattr(self, pname), pname, allow_int=pname == "verbose")
+
     def _validate_params(self, graph: Graph | MultiplexGraph) -> None:
         """Check parameters against the graph; subclasses extend it (call super)."""
+        self._check_flags()
         if self._needs_n_clusters:
             self._validate_n_clusters(graph.n_nodes)
 

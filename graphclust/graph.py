@@ -314,6 +314,12 @@ def _validate_adjacency(A: Any, *, symmetrize: bool, directed: bool, name: str =
             raise ValueError(f"{name} has non-finite edge weights (NaN or inf).")
         if bool((A.data < 0).any()):
             raise ValueError(f"{name} has negative edge weights; graphclust needs non-negative weights.")
+        if not bool(xp.isfinite(A.data.sum())):
+            # each weight is finite but the degrees overflow: every method would compute inf / nan
+            raise ValueError(
+                f"{name}: the edge weights are too large (their sum overflows float64, largest "
+                f"{float(A.data.max()):.3g}); rescale them, e.g. divide by the largest weight."
+            )
     if directed:
         return A
     if symmetrize:

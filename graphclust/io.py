@@ -166,7 +166,7 @@ def _looks_like_header(first: list, rest: list, later_ids: set) -> bool:
     if not rest:
         return False
     ids_numeric = all(_is_number(t) for r in rest for t in r[:2])
-    if ids_numeric and not all(_is_number(t) for t in first[:2]):
+    if ids_numeric and len(first) > 1 and first[0] != first[1] and not any(_is_number(t) for t in first[:2]):
         return True  # "source,target" above integer ids
     # a third column named above numeric weights ("a,b,weight" / "a b weight")
     return (
@@ -241,7 +241,7 @@ def read_edgelist(
     phantom nodes. ``ids="index"`` uses integer ids as row numbers instead (ids that are not
     integers are refused; the node count is checked against the memory limit). An undirected
     list (the default) may give each edge once or in both directions; the graph is
-    symmetrized with ``max(w_uv, w_vu)``. The file may start with a UTF-8 byte-order mark;
+    symmetrized with ``max(w_uv, w_vu)``. A line repeated is a multi-edge: its weights add up. The file may start with a UTF-8 byte-order mark;
     text after ``comments`` is ignored, also at the end of a line; networkx's
     ``write_edgelist`` dict column is read as :func:`networkx.read_edgelist` reads it (the
     weight under ``"weight"``, 1 without one).

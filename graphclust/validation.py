@@ -20,6 +20,7 @@ __all__ = [
     "check_node_vector",
     "check_features",
     "check_choice",
+    "check_bool",
     "check_num_nodes",
     "check_sparse_structure",
 ]
@@ -72,6 +73,22 @@ def check_n_clusters(n_clusters: Any, n_nodes: int, name: str = "n_clusters") ->
     3
     """
     return check_scalar(n_clusters, name, kind=int, low=1, high=n_nodes)
+
+
+def check_bool(value: Any, name: str, *, allow_int: bool = False) -> Any:
+    """Check a flag: ``True`` / ``False`` (numpy bools too); ints >= 0 with ``allow_int``
+    (verbosity levels). A string such as ``"False"`` is truthy in Python, so it is refused.
+
+    Examples
+    --------
+    >>> check_bool(np.bool_(True), "tfidf")
+    True
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if allow_int and isinstance(value, (numbers.Integral, np.integer)) and value >= 0:
+        return int(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__} ({value!r}).")
 
 
 def check_choice(value: Any, name: str, choices: tuple) -> Any:

@@ -154,6 +154,7 @@ class LocalClustering(BaseClusterer):
 
     def _check_params(self) -> None:
         """Every parameter, whatever the method: a typo is reported even where it is not used."""
+        self._check_flags()
         check_choice(self.method, "method", ("flow", "pagerank"))
         if self.rounding is not None:
             check_choice(self.rounding, "rounding", ("support", "sweep"))
