@@ -778,7 +778,7 @@ def as_multiplex(
     if not mats:
         raise ValueError("relations is empty: give at least one relation.")
     graphs = [
-        as_graph(M, weight=weight, symmetrize=symmetrize, name=nm) if not isinstance(M, Graph) else M
+        as_graph(M, weight=weight, symmetrize=symmetrize, name=nm) if not isinstance(M, Graph) else as_graph(M)
         for M, nm in zip(mats, names)
     ]
     sizes = {g.n_nodes for g in graphs}
