@@ -18,18 +18,18 @@ from graphclust import registry
 
 from .test_api import planted
 
-pytestmark = pytest.mark.gpu
 NAMES = registry.names()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_registry_cpu_only_matches_estimator(name):
+def test_registry_cpu_only_matches_estimator(name):  # no device needed
     info = registry.get(name)
     cls = info.load()
     assert bool(getattr(cls, "_cpu_only", False)) == info.cpu_only
     assert ("device" in cls().get_params()) != info.cpu_only  # GPU methods take device=, CPU-only ones don't
 
 
+@pytest.mark.gpu
 @pytest.mark.parametrize("name", [n for n in NAMES if not registry.get(n).cpu_only])
 def test_device_cuda_matches_cpu(name):
     A, X, y = planted(seed=1)
@@ -44,6 +44,7 @@ def test_device_cuda_matches_cpu(name):
     assert adjusted_rand_score(cpu, gpu) > 0.9
 
 
+@pytest.mark.gpu
 @pytest.mark.parametrize("name", [n for n in NAMES if not registry.get(n).cpu_only])
 def test_device_graph_input(name):
     """A graph already on the device (cupyx adjacency, cupy features) is accepted as it is."""
@@ -55,6 +56,7 @@ def test_device_graph_input(name):
     assert adjusted_rand_score(y, labels) > 0.9
 
 
+@pytest.mark.gpu
 @pytest.mark.parametrize("name", [n for n in NAMES if registry.get(n).cpu_only])
 def test_cpu_only_methods_warn_and_move_the_graph(name):
     import networkx as nx
