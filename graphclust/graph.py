@@ -122,13 +122,15 @@ class _NodeSetGraph:
             nodes = sorted(nodes, key=repr) if self.node_ids is not None else sorted(nodes)
         if self.node_ids is None:
             return check_seeds(nodes, self.n_nodes, name=name)
-        items = list(nodes) if isinstance(nodes, (list, tuple, np.ndarray)) else [nodes]
-        if not items:
-            raise ValueError(f"{name} is empty: give at least one node.")
         lookup = self.meta.get("_id_index")
         if lookup is None:
             lookup = {(v.item() if isinstance(v, np.generic) else v): i for i, v in enumerate(self.node_ids)}
             self.meta["_id_index"] = lookup
+        # A tuple that is itself a node (grid_2d_graph's (0, 0)) is one node; a list is a set of nodes.
+        one = isinstance(nodes, tuple) and _hashable_in(nodes, lookup)
+        items = list(nodes) if isinstance(nodes, (list, tuple, np.ndarray)) and not one else [nodes]
+        if not items:
+            raise ValueError(f"{name} is empty: give at least one node.")
         out = np.empty(len(items), dtype=np.int64)
         for k, v in enumerate(items):
             try:
@@ -397,6 +399,13 @@ class MultiplexGraph(_NodeSetGraph):
 # --------------------------------------------------------------------------- helpers
 
 
+def _hashable_in(key: Any, lookup: dict) -> bool:
+    try:
+        return key in lookup
+    except TypeError:  # an unhashable entry inside the tuple
+        return False
+
+
 def _is_sparse(x: Any) -> bool:
     if sp.issparse(x):
         return True
@@ -437,27 +446,64 @@ def _to_numpy(x: Any) -> Any:
     return x
 
 
+def _refuse_complex(dtype: Any, name: str) -> None:
+    if np.dtype(dtype).kind == "c":
+        # casting to float64 would silently drop the imaginary part
+        raise TypeError(f"{name} has complex entries (dtype {dtype}); graphclust needs real, non-negative weights.")
+
+
 def _canonical_csr(A: Any, *, name: str = "adjacency", on_gpu: bool = False) -> Any:
-    """float64 CSR copy with sorted indices, duplicates summed and explicit zeros removed."""
+    """float64 CSR copy with sorted indices, duplicates summed and explicit zeros removed.
+
+    Sparse input has its index arrays checked first (:func:`~graphclust.validation.check_sparse_structure`):
+    nothing malformed reaches scipy's or graphclust's compiled code. Complex input is refused;
+    a boolean matrix keeps scipy's reading of duplicates (True, not 2).
+    """
+    from .validation import check_sparse_structure
+
     if on_gpu:
         import cupyx.scipy.sparse as csp
 
-        A = csp.csr_matrix(A, dtype=np.float64, copy=True)
+        if csp.issparse(A):
+            check_sparse_structure(A, name)
+            _refuse_complex(A.dtype, name)
+            is_bool = A.dtype == bool
+            A = A.astype(np.float64) if A.dtype != np.float64 else A.copy()
+            A = A.tocsr()
+        else:
+            # dense CuPy input: the checks of the host path, then a float64 cast before the
+            # conversion (cuSPARSE's dense2csr takes floating types only)
+            if A.ndim != 2:
+                raise ValueError(f"{name} must be 2-D (an n x n adjacency), got an array of shape {A.shape}.")
+            if A.dtype.kind not in "biuf":
+                _refuse_complex(A.dtype, name)
+                raise TypeError(f"{name} must be numeric, got dtype {A.dtype}.")
+            is_bool = A.dtype == bool
+            A = csp.csr_matrix(A.astype(np.float64))
         A.sum_duplicates()
+        if is_bool:
+            A.data = A.data.clip(0, 1)  # duplicates of True stay True
         A.eliminate_zeros()
         return A
     if sp.issparse(A):
+        check_sparse_structure(A, name)
+        _refuse_complex(A.dtype, name)
+        is_bool = A.dtype == bool
         A = sp.csr_array(A, dtype=np.float64, copy=True)
+        A.sum_duplicates()  # also sorts indices
+        if is_bool:
+            np.minimum(A.data, 1.0, out=A.data)  # duplicates of True stay True, as scipy reads them
     else:
         arr = np.asarray(A)
         if arr.dtype == object:
             raise TypeError(f"{name}: cannot read an array of Python objects as a graph.")
         if arr.ndim != 2:
             raise ValueError(f"{name} must be 2-D (an n x n adjacency), got an array of shape {arr.shape}.")
+        _refuse_complex(arr.dtype, name)
         if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
             raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}.")
         A = sp.csr_array(arr.astype(np.float64))
-    A.sum_duplicates()  # also sorts indices
+        A.sum_duplicates()
     A.eliminate_zeros()
     return A
 
@@ -473,6 +519,12 @@ def _validate_adjacency(A: Any, *, symmetrize: bool, directed: bool, name: str =
             raise ValueError(f"{name} has non-finite edge weights (NaN or inf).")
         if bool((A.data < 0).any()):
             raise ValueError(f"{name} has negative edge weights; graphclust needs non-negative weights.")
+        if not bool(xp.isfinite(A.data.sum())):
+            # each weight is finite but the degrees overflow: every method would compute inf / nan
+            raise ValueError(
+                f"{name}: the edge weights are too large (their sum overflows float64, largest "
+                f"{float(A.data.max()):.3g}); rescale them, e.g. divide by the largest weight."
+            )
     if directed:
         return A
     if symmetrize:
@@ -568,36 +620,71 @@ def _validate_labels(labels: Any, n_nodes: int) -> np.ndarray | None:
     y = y.get() if is_cupy_array(y) else np.asarray(y)
     if y.ndim != 1 or y.shape[0] != n_nodes:
         raise ValueError(f"labels must be 1-D with one entry per node ({n_nodes}), got shape {y.shape}.")
+    if y.dtype.kind == "c":
+        raise TypeError(f"labels must be integer classes or categories, got complex dtype {y.dtype}.")
     if np.issubdtype(y.dtype, np.integer):
+        if y.dtype.kind == "u" and y.size and int(y.max()) > np.iinfo(np.int64).max:
+            raise ValueError(f"labels has a class id {int(y.max())} too large for int64.")
         return y.astype(np.int64, copy=True)
     if np.issubdtype(y.dtype, np.floating):
         if not np.all(np.isfinite(y)):
             # Encoding NaN as one more category would also shift the -1 (unknown) entries.
             raise ValueError("labels has non-finite entries (NaN or inf); mark unknown classes with -1.")
-        if np.all(y == np.round(y)):
-            return y.astype(np.int64)
+        frac = y != np.round(y)
+        if frac.any():
+            # Encoding floats as categories would turn the unknown marker -1 into a class.
+            raise ValueError(
+                f"labels must be integer classes (-1 = unknown); got the non-integer value {y[frac][0].item()!r}."
+            )
+        if y.size and (y.min() < np.iinfo(np.int64).min or y.max() > np.iinfo(np.int64).max):
+            raise ValueError("labels has class ids too large for int64.")
+        return y.astype(np.int64)
     # Categorical labels (strings...): encode as 0..c-1 in sorted order.
-    return np.unique(y, return_inverse=True)[1].astype(np.int64)
+    try:
+        return np.unique(y, return_inverse=True)[1].astype(np.int64).ravel()
+    except TypeError:
+        raise TypeError(
+            "labels mixes values that cannot be sorted together (e.g. numbers and strings); give integer "
+            "classes (-1 = unknown) or categories of one type."
+        ) from None
 
 
 def _from_edge_index(edge_index: Any, num_nodes: int | None, edge_weight: Any) -> Any:
-    ei = np.asarray(_to_numpy(edge_index))
+    from .validation import check_num_nodes
+
+    ei = _to_numpy(edge_index)
+    ei = ei.get() if is_cupy_array(ei) else np.asarray(ei)
     if ei.ndim != 2 or ei.shape[0] != 2:
         raise ValueError(f"edge_index must have shape (2, m), got {ei.shape}.")
-    if ei.size and not np.issubdtype(ei.dtype, np.integer):
+    if ei.size and (ei.dtype == bool or not np.issubdtype(ei.dtype, np.integer)):
         raise TypeError(f"edge_index must hold integer node indices, got dtype {ei.dtype}.")
     m = ei.shape[1]
+    # Python ints: uint64 ids at or above 2**63 must not overflow on the way
+    lo, hi = (int(ei.min()), int(ei.max())) if m else (0, -1)
     if num_nodes is None:
-        num_nodes = int(ei.max()) + 1 if m else 0
-    if m and (ei.min() < 0 or ei.max() >= num_nodes):
+        if not m:
+            raise ValueError("edge_index is empty (no edges): pass num_nodes for a graph without edges.")
+        if lo < 0:
+            raise ValueError(f"edge_index out of range: node indices must be >= 0, found {lo}.")
+        num_nodes = check_num_nodes(hi + 1, name="the largest node index + 1")
+    else:
+        num_nodes = check_num_nodes(num_nodes)
+    if m and (lo < 0 or hi >= num_nodes):
         raise ValueError(
-            f"edge_index out of range: node indices must lie in [0, {num_nodes}), found "
-            f"{int(ei.min())}..{int(ei.max())}."
+            f"edge_index out of range: node indices must lie in [0, {num_nodes}), found {lo}..{hi}."
         )
-    w = np.ones(m) if edge_weight is None else np.asarray(_to_numpy(edge_weight), dtype=np.float64).ravel()
+    if edge_weight is None:
+        w = np.ones(m)
+    else:
+        w = _to_numpy(edge_weight)
+        w = np.asarray(w.get() if is_cupy_array(w) else w).ravel()
+        _refuse_complex(w.dtype, "edge_weight")
+        if not (np.issubdtype(w.dtype, np.number) or w.dtype == bool):
+            raise TypeError(f"edge_weight must be numeric, got dtype {w.dtype}.")
+        w = w.astype(np.float64)
     if w.shape[0] != m:
         raise ValueError(f"edge_weight has {w.shape[0]} entries for {m} edges.")
-    return sp.coo_array((w, (ei[0], ei[1])), shape=(num_nodes, num_nodes))
+    return sp.coo_array((w, (ei[0].astype(np.int64), ei[1].astype(np.int64))), shape=(num_nodes, num_nodes))
 
 
 def _networkx_attribute_matrix(G: Any, nodes: list, attr: str) -> np.ndarray:
@@ -712,7 +799,7 @@ def as_graph(
     if isinstance(data, MultiplexGraph):
         raise TypeError("got a MultiplexGraph where a single graph is needed; pick one relation with .graph(i).")
     if isinstance(data, Graph):
-        g = data
+        g = data if data.meta.get("_validated") else _revalidate(data, symmetrize=symmetrize)
         if features is not None:
             g = dataclasses.replace(g, features=_validate_features(features, g.n_nodes, g.device == "cuda"))
         if labels is not None:
@@ -751,6 +838,12 @@ def as_graph(
     elif is_cupy_array(data):
         on_gpu = True
         A = data
+        if (
+            not _is_sparse(data) and data.ndim == 2 and data.shape[0] == 2 and data.dtype.kind in "iu"
+            and (data.shape[1] != 2 or num_nodes is not None)
+        ):
+            # a (2, m) edge index on the device, read as on the host (same rule for 2 x 2)
+            A = get_namespace("cuda").to_sparse(_from_edge_index(data, num_nodes, edge_weight))
     else:
         data = _to_numpy(data)
         if sp.issparse(data):
@@ -783,8 +876,25 @@ def as_graph(
     n = A.shape[0]
     X = _validate_features(features, n, on_gpu)
     y = _validate_labels(labels, n)
+    meta["_validated"] = True
     g = Graph(A, X, y, node_ids, name, directed=bool(directed), meta=meta)
     return g.to(device) if device is not None else g
+
+
+def _revalidate(g: Graph, *, symmetrize: bool) -> Graph:
+    """A :class:`Graph` built directly (not by :func:`as_graph`) goes through the checks once."""
+    on_gpu = is_cupy_array(g.adjacency)
+    A = _canonical_csr(g.adjacency, on_gpu=on_gpu)
+    A = _validate_adjacency(A, symmetrize=symmetrize, directed=bool(g.directed))
+    n = A.shape[0]
+    if g.node_ids is not None and len(g.node_ids) != n:
+        raise ValueError(f"node_ids has {len(g.node_ids)} entries for a graph with {n} nodes.")
+    meta = dict(g.meta)
+    meta["_validated"] = True
+    return dataclasses.replace(
+        g, adjacency=A, features=_validate_features(g.features, n, on_gpu), labels=_validate_labels(g.labels, n),
+        meta=meta,
+    )
 
 
 def _is_range(ids: list) -> bool:
@@ -1027,11 +1137,10 @@ def as_multiplex(
 
     graphs = []
     for M, nm in zip(mats, names):
-        if isinstance(M, Graph):
-            graphs.append(M)
-            continue
         try:
-            graphs.append(as_graph(M, weight=weight, symmetrize=symmetrize, name=nm))
+            # a Graph built by hand is validated once by as_graph, like any other input
+            graphs.append(as_graph(M) if isinstance(M, Graph) else
+                          as_graph(M, weight=weight, symmetrize=symmetrize, name=nm))
         except (ValueError, TypeError) as err:
             raise type(err)(f"relation {nm!r}: {err}") from None
     n = graphs[0].n_nodes

@@ -14,14 +14,41 @@ from scipy.optimize import linear_sum_assignment
 __all__ = ["accuracy", "nmi", "ari", "f1_macro", "evaluate", "modularity", "conductance", "match_labels"]
 
 
+def _labels(y: Any, name: str) -> np.ndarray:
+    """A 1-D label vector: integers (floats only when integral), bools, or categories of one
+    sortable type (strings...); NaN, infinite, fractional and complex labels are refused."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"labels must be 1-D: {name} has shape {y.shape}.")
+    kind = y.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must hold class labels, got complex dtype {y.dtype}.")
+    if kind == "f":
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name} has NaN or infinite entries; every node needs a label (-1 = unknown in y_true).")
+        frac = y != np.round(y)
+        if frac.any():
+            raise ValueError(f"{name} must hold integer labels, got the non-integer value {y[frac][0].item()!r}.")
+        return y.astype(np.int64)
+    if kind == "b":
+        return y.astype(np.int64)
+    if kind == "O":
+        if any(isinstance(v, float) and v != v for v in y.tolist()):
+            raise ValueError(f"{name} has NaN entries; every node needs a label.")
+        try:
+            np.unique(y)
+        except TypeError:
+            raise TypeError(f"{name} mixes label types that cannot be compared (e.g. numbers and strings).") from None
+    return y
+
+
 def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_true.ndim != 1 or y_pred.ndim != 1:
-        raise ValueError(f"labels must be 1-D, got shapes {y_true.shape} and {y_pred.shape}.")
+    y_true = _labels(y_true, "y_true")
+    y_pred = _labels(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true and y_pred differ in length: {y_true.shape[0]} vs {y_pred.shape[0]}.")
-    known = y_true != -1
+    # -1 marks an unknown class in integer ground truth; categorical (string) labels have no marker
+    known = y_true != -1 if y_true.dtype.kind in "iu" else np.ones(y_true.shape, dtype=bool)
     if not known.any():
         raise ValueError("y_true has no known label (all are -1).")
     return y_true[known], y_pred[known]
@@ -88,23 +115,27 @@ def match_labels(y_true: Any, y_pred: Any) -> np.ndarray:
 
     Returns
     -------
-    ndarray of int64, same length as ``y_pred``.
+    ndarray, same length as ``y_pred``
+        int64 for integer classes; for categorical ``y_true`` (strings) an object array of
+        the class names, with None for unmatched clusters.
 
     Examples
     --------
     >>> match_labels([0, 0, 1, 1, 2], [5, 5, 7, 7, 7]).tolist()
     [0, 0, 1, 1, 1]
     """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
     t_known, p_known = _check_pair(y_true, y_pred)
+    y_pred = _labels(y_pred, "y_pred")
     classes, t = _codes(t_known)
     clusters, p_inv = _codes(y_pred)
     p = np.searchsorted(clusters, p_known)
     rows, cols, _ = _best_matching(t, p, classes.size, clusters.size)
-    mapping = np.full(clusters.size, -1, dtype=np.int64)
+    if classes.dtype.kind in "iu":
+        mapping = np.full(clusters.size, -1, dtype=np.int64)
+    else:
+        mapping = np.full(clusters.size, None, dtype=object)
     mapping[cols] = classes[rows]
-    return mapping[p_inv]
+    return mapping[p_inv.ravel()]
 
 
 def accuracy(y_true: Any, y_pred: Any) -> float:
@@ -145,11 +176,11 @@ def f1_macro(y_true: Any, y_pred: Any) -> float:
     """Macro-averaged F1 over the true classes after the best one-to-one matching."""
     from sklearn.metrics import f1_score
 
-    y_true = np.asarray(y_true)
-    matched = match_labels(y_true, y_pred)
-    known = y_true != -1
-    classes = np.unique(y_true[known])
-    return float(f1_score(y_true[known], matched[known], labels=classes, average="macro", zero_division=0))
+    t, p = _check_pair(y_true, y_pred)
+    # classes as codes 0..c-1: the matching and the score then work alike for any label type
+    codes = np.unique(t, return_inverse=True)[1].ravel()
+    matched = match_labels(codes, p)
+    return float(f1_score(codes, matched, labels=np.arange(codes.max() + 1), average="macro", zero_division=0))
 
 
 def evaluate(y_true: Any, y_pred: Any) -> dict[str, float]:
@@ -185,11 +216,14 @@ def modularity(graph: Any, labels: Any, resolution: float = 1.0) -> float:
     """
     from .graph import as_graph
 
+    from .validation import check_scalar
+
+    resolution = check_scalar(resolution, "resolution")
     g = as_graph(graph).to("cpu")
-    y = np.asarray(labels)
-    if y.ndim != 1 or y.shape[0] != g.n_nodes:
+    y = _labels(labels, "labels")
+    if y.shape[0] != g.n_nodes:
         raise ValueError(f"labels must have one entry per node ({g.n_nodes}), got shape {y.shape}.")
-    c = np.unique(y, return_inverse=True)[1]
+    c = np.unique(y, return_inverse=True)[1].ravel()
     A = g.adjacency.tocoo()
     two_m = float(A.data.sum())
     if two_m == 0:

@@ -124,6 +124,9 @@ def sbm(
 
 def _check_blocks(sizes: Any, p: Any, p_in: Any, p_out: Any) -> tuple[np.ndarray, np.ndarray]:
     """Validate block sizes and probabilities; return (sizes int64, P float64 K x K)."""
+    if isinstance(sizes, (list, tuple)) and any(isinstance(v, (bool, np.bool_)) for v in sizes):
+        # np.asarray([True, 3]) is [1, 3]: a bool is never a block size
+        raise TypeError(f"sizes must be integers, got a bool in {list(sizes)!r}.")
     sizes_arr = np.asarray(sizes)
     if sizes_arr.ndim != 1 or sizes_arr.size == 0:
         raise ValueError(f"sizes must be a non-empty 1-D sequence of block sizes, got {sizes!r}.")

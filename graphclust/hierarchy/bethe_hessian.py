@@ -142,9 +142,14 @@ def _as_csr(adjacency: Any) -> sp.csr_array:
         adjacency = adjacency.adjacency
     if not sp.issparse(adjacency):
         raise TypeError(f"adjacency must be a scipy sparse matrix or a graphclust Graph, got {type(adjacency).__name__}.")
+    from ..validation import check_sparse_structure
+
+    check_sparse_structure(adjacency, "adjacency")  # nothing malformed reaches ARPACK / scipy
     A = sp.csr_array(adjacency, dtype=np.float64)
     if A.shape[0] != A.shape[1]:
         raise ValueError(f"adjacency must be square, got shape {A.shape}.")
+    if A.nnz and not (np.isfinite(A.data.sum()) and A.data.min() >= 0):
+        raise ValueError("adjacency must have finite, non-negative weights whose sum fits in float64.")
     return A
 
 
@@ -175,7 +180,13 @@ def nonbacktracking_radius(adjacency: Any, method: str = "exact") -> float:
     A = _as_csr(adjacency)
     check_choice(method, "method", ("exact", "degree"))
     d = degrees(A)
-    approx = float((d @ d) / d.sum() - 1.0) if d.sum() > 0 else 0.0
+    with np.errstate(over="ignore"):
+        approx = float((d @ d) / d.sum() - 1.0) if d.sum() > 0 else 0.0
+    if not np.isfinite(approx):
+        raise ValueError(
+            f"adjacency: the weighted degrees (largest {float(d.max()):.3g}) are too large for the Bethe-Hessian "
+            "(their second moment overflows float64); rescale the weights, e.g. divide by the largest one."
+        )
     n = A.shape[0]
     if method == "degree" or n < 3:
         return max(approx, 1.0)
@@ -271,6 +282,7 @@ def estimate_n_clusters(
     A = _as_csr(adjacency)
     n = A.shape[0]
     rng = check_random_state(random_state)
+    max_clusters = check_scalar(max_clusters, "max_clusters", kind=int, low=1)
     if rho is None:
         rho = nonbacktracking_radius(A, "exact" if n <= _RHO_EXACT_AUTO_MAX else "degree")
     H = bethe_hessian_matrix(A, math.sqrt(rho))
@@ -476,6 +488,18 @@ def _bethe_hessian_clustering(
     norms = np.linalg.norm(X, axis=1)
     isolated = (degrees(A) == 0) | (norms <= 1e-300)
     keep = ~isolated
+    n_keep = int(keep.sum())
+    if K > n_keep and n_keep == 0:
+        raise ValueError(
+            f"n_clusters={K}: the Bethe-Hessian embedding is zero at every node (too few edges for {K} "
+            "communities); use n_clusters=1 or a graph with more edges."
+        )
+    if K > n_keep:
+        raise ValueError(
+            f"n_clusters={K} but only {n_keep} of the {n} nodes can be clustered: {n - n_keep} are isolated "
+            "(no edges, or a zero embedding row) and join the largest cluster afterwards; choose "
+            f"n_clusters <= {n_keep}."
+        )
     Xn = X[keep] / norms[keep, None]
     # Large graphs: the n_init restarts run on a uniform sample of rows, the best centers
     # seed one Lloyd run on all rows; the restarts, not the final run, dominate the cost of

@@ -101,6 +101,8 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
     1.0
     """
 
+    _cpu_only = True  # see registry.MethodInfo.cpu_only
+
     _needs_n_clusters = True
     _n_clusters_optional = True
 
