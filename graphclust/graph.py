@@ -1137,10 +1137,11 @@ def as_multiplex(
 
     graphs = []
     for M, nm in zip(mats, names):
+        if isinstance(M, Graph):
+            graphs.append(M)  # validated below, relation by relation
+            continue
         try:
-            # a Graph built by hand is validated once by as_graph, like any other input
-            graphs.append(as_graph(M) if isinstance(M, Graph) else
-                          as_graph(M, weight=weight, symmetrize=symmetrize, name=nm))
+            graphs.append(as_graph(M, weight=weight, symmetrize=symmetrize, name=nm))
         except (ValueError, TypeError) as err:
             raise type(err)(f"relation {nm!r}: {err}") from None
     n = graphs[0].n_nodes
