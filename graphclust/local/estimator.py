@@ -65,6 +65,8 @@ class LocalClustering(BaseClusterer):
         Flow-diffusion passes. tol : float, default 1e-4.
     random_state : None, int or Generator
         Push order of flow diffusion.
+    verbose : bool, default=False
+        Show a tqdm bar over the source masses of the grid (flow) or the sweeps.
 
     Attributes
     ----------
@@ -109,6 +111,7 @@ class LocalClustering(BaseClusterer):
         max_iters: int = 100,
         tol: float = 1e-4,
         random_state: Any = None,
+        verbose: bool = False,
     ):
         self.method = method
         self.p = p
@@ -123,6 +126,7 @@ class LocalClustering(BaseClusterer):
         self.max_iters = max_iters
         self.tol = tol
         self.random_state = random_state
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ helpers
     def _masses(self, prep, seeds: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -161,6 +165,8 @@ class LocalClustering(BaseClusterer):
         self
         """
         check_choice(self.method, "method", ("flow", "pagerank"))
+        if not isinstance(self.verbose, (bool, np.bool_)):
+            raise TypeError(f"verbose must be a bool, got {type(self.verbose).__name__}.")
         if self.rounding is not None:
             check_choice(self.rounding, "rounding", ("support", "sweep"))
         g = self._validate_graph(graph)
@@ -187,11 +193,11 @@ class LocalClustering(BaseClusterer):
             # One batch over the grid: the masses run in parallel, each on its own workspace.
             results = flow_diffusion_batch(
                 work, [query] * len(masses), list(masses), p=self.p, sink=T,
-                max_iters=self.max_iters, tol=self.tol, random_state=rng,
+                max_iters=self.max_iters, tol=self.tol, random_state=rng, verbose=bool(self.verbose),
             )
             rounding = self.rounding or "support"
             if rounding == "sweep":
-                cuts = sweep_cut_batch(work, results, normalize=False, tie="last")
+                cuts = sweep_cut_batch(work, results, normalize=False, tie="last", verbose=bool(self.verbose))
                 cands = [(c.indices, c.conductance) for c in cuts]
             else:
                 k = kernels()
