@@ -86,7 +86,7 @@ def label_weighted_graph(graph: Any, noisy_labels: Any, eps: float = 0.05) -> Gr
         only equality matters).
     eps : float, default 0.05
         Weight factor of label-disagreeing edges, in [0, 1]. LFD reports robustness for
-        ``eps`` in [0.01, 0.1]; 0.05 is our default [unverified: the paper's value].
+        ``eps`` in [0.01, 0.1]; 0.05 is our default (the paper does not state its own value).
 
     Returns
     -------
@@ -194,7 +194,7 @@ def noisy_labels_from_classifier(
 
     The real-data protocol of LFD: the noisy labels are the predictions of a classifier
     trained on a few labelled nodes of an attributed graph. The classifier type and training
-    size of the paper are [unverified]; graphclust's default (spec §11): one-vs-rest logistic
+    size of the paper are not stated; graphclust's default: one-vs-rest logistic
     regression on the node attributes, trained on ``n_per_class`` nodes of the target class
     and ``n_per_class`` nodes drawn from the other classes, label 1 where
     ``P(target | x_i) > threshold``.
