@@ -60,6 +60,8 @@ __all__ = [
     "ProductOperator",
     "to_linear_operator",
     "operator_astype",
+    "apply",
+    "sparse_matrix_of",
 ]
 
 
@@ -226,7 +228,9 @@ class DenseOperator:
         return _into(out, self.matrix @ X)
 
     def rmatmat(self, X: Any) -> Any:
-        return self.matrix.conj().T @ X
+        # a real matrix's conj() would be a copy of it
+        M = self.matrix.conj() if np.issubdtype(self.dtype, np.complexfloating) else self.matrix
+        return M.T @ X
 
     def diagonal(self) -> Any:
         return namespace_of(self.matrix).xp.diagonal(self.matrix).copy()
@@ -629,6 +633,59 @@ def operator_astype(op: Any, dtype: Any) -> Any:
     """
     op = as_operator(op)
     return op.astype(dtype) if hasattr(op, "astype") else op
+
+
+def apply(op: Any, X: Any, out: Any = None) -> Any:
+    """``op @ X`` in ``X``'s dtype (into ``out`` when given).
+
+    Solvers work in one dtype; an operator that cannot change its own (no ``astype``, e.g.
+    a :class:`FunctionOperator`) may return products in another, which are cast here.
+
+    Parameters
+    ----------
+    op : operator
+    X : dense block
+    out : dense block, optional
+
+    Returns
+    -------
+    dense block
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> apply(as_operator(sp.eye(2)), np.ones(2, dtype=np.float32)).dtype
+    dtype('float32')
+    """
+    Y = op.matmat(X, out=out)
+    return Y if Y.dtype == X.dtype else Y.astype(X.dtype)
+
+
+def sparse_matrix_of(A: Any) -> Any:
+    """The CSR matrix behind ``A`` when it is a sparse matrix or a :class:`SparseOperator`, else None.
+
+    Solvers with a fused sparse path (Horner steps in one kernel sweep, column tiling) take it
+    through this; every other operator goes through ``matmat``.
+
+    Parameters
+    ----------
+    A : object
+
+    Returns
+    -------
+    CSR matrix (scipy or cupyx) or None
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> sparse_matrix_of(sp.eye(2, format="coo")).format, sparse_matrix_of(np.eye(2))
+    ('csr', None)
+    """
+    if isinstance(A, SparseOperator):
+        return A.matrix
+    if _is_sparse_matrix(A):
+        return SparseOperator(A).matrix
+    return None
 
 
 def to_linear_operator(op: Any) -> Any:

@@ -37,6 +37,7 @@ from ..operators import (
     FunctionOperator,
     ShiftedOperator,
     SparseOperator,
+    apply,
     as_operator,
     operator_astype,
     to_linear_operator,
@@ -216,12 +217,6 @@ def _namespace(op: Any) -> Any:
     return get_namespace(op.device)
 
 
-def _apply(op: Any, X: Any, out: Any = None) -> Any:
-    """``op @ X`` in X's dtype (an operator that cannot change its dtype returns another)."""
-    Y = op.matmat(X, out=out)
-    return Y if Y.dtype == X.dtype else Y.astype(X.dtype)
-
-
 def _start_block(op: Any, b: int, X0: Any, dtype: np.dtype, rng: np.random.Generator) -> Any:
     """Gaussian ``(n, b)`` block (drawn on the host in ``dtype``: the same numbers on both
     devices) whose first columns are ``X0``."""
@@ -399,7 +394,7 @@ def _chebyshev_loop(
     rho = max(abs(lower), abs(upper))
     width = upper - lower
     X = orthonormalize(X, xp)
-    AX = _apply(A, X)
+    AX = apply(A, X)
     shifted = ShiftedOperator(A, fold=True) if max(degrees) > 1 else None
     bar = None
     if verbose:
@@ -429,7 +424,7 @@ def _chebyshev_loop(
                     cut = initial_cut
             Y = chebyshev_filter(A, X, deg, lower, cut, upper, AX=AX, shifted=shifted)
             X = orthonormalize(Y, xp)
-            AX = _apply(A, X)
+            AX = apply(A, X)
             if bar is not None:
                 bar.update(1)
     finally:
@@ -553,7 +548,7 @@ def chebyshev_filter(
     c = (cut + lower) / 2.0
     t0 = (upper - c) / e  # > 1: where the polynomial is normalised to 1
     if AX is None:
-        AX = _apply(A, X)
+        AX = apply(A, X)
     # Y_1 = T_1(t(A)) X = (A X - c X) / e
     Y = AX * (1.0 / e)
     Y -= X * (c / e)
@@ -565,7 +560,7 @@ def chebyshev_filter(
     rho_prev, rho = 1.0, t0  # T_{j-1}(t0), T_j(t0)
     prev, spare = X, None
     for _ in range(2, degree + 1):
-        out = _apply(shifted, Y, out=spare)
+        out = apply(shifted, Y, out=spare)
         out -= prev
         rho_prev, rho = rho, 2.0 * t0 * rho - rho_prev
         # Reuse the buffer of Y_{j-1} next time, never the caller's X.
@@ -618,7 +613,7 @@ def estimate_spectrum_bounds(A: Any, n_steps: int = 20, random_state: Any = None
     beta = 0.0
     Af = operator_astype(A, np.float64)
     for j in range(m):
-        w = _apply(Af, Vs[-1])
+        w = apply(Af, Vs[-1])
         alpha = float(Vs[-1] @ w)
         alphas.append(alpha)
         for q in Vs:  # full reorthogonalization: m is small
@@ -737,7 +732,7 @@ def _dense_matrix(op: Any, name: str) -> Any:
         return op.matrix.astype(np.float64, copy=False)
     if isinstance(op, SparseOperator):
         return op.matrix.astype(np.float64, copy=False).toarray()
-    D = _apply(operator_astype(op, np.float64), ns.xp.eye(n, dtype=np.float64))
+    D = apply(operator_astype(op, np.float64), ns.xp.eye(n, dtype=np.float64))
     return (D + D.T) * 0.5  # exactly symmetric: the operator's products may round the triangles apart
 
 
