@@ -1,0 +1,174 @@
+"""What the operator protocol costs: the solvers before and after it, side by side in one run.
+
+The library as it was before the solvers took operators (git commit ``--base``, default
+``e81ee45``) is extracted into a temporary package (``git archive``, renamed so both versions
+import side by side in one process; the numba kernels are the same files) and its estimators
+run interleaved with the current ones on the same inputs:
+
+* ``SpectralClustering`` on the 1M-node planted SBM of ``benchmarks/spectral_sbm.py`` (whole
+  ``fit``: Chebyshev-filtered subspace iteration on the normalized adjacency, then k-means);
+* S2CAG and M-S2CAG on coauthor_cs with the official hyper-parameters
+  (``../shared/targets/s2cag_official.json``), the core step of ``benchmarks/s2cag_speed.py``
+  (``fit`` with the preprocessing served from a cache), for the default layout and for the
+  implicit one (propagation, randomized SVD / subspace iteration through operators).
+
+Each pair runs old then new or new then old (alternating, so drift of the shared machine's
+load cancels); the table gives the median time of each, the median of the paired ratios
+new / old with its spread (min - max), and whether the labels are identical.
+
+    flock /tmp/graphclust-bench.lock python3 benchmarks/protocol_overhead.py
+    python3 benchmarks/protocol_overhead.py --n 200000 --pairs-spectral 3   # quicker
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")  # as benchmarks/s2cag_speed.py (shared machine)
+
+import argparse
+import importlib
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+OLD = "graphclust_base"
+
+
+def old_package(base: str, where: Path) -> str:
+    """Extract ``graphclust/`` at commit ``base`` as package ``OLD`` under ``where``."""
+    tar = subprocess.run(["git", "-C", str(ROOT), "archive", base, "graphclust"], check=True,
+                         capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=tar, check=True)
+    (where / "graphclust").rename(where / OLD)
+    kernels = (ROOT / "graphclust" / "kernels").resolve()
+    if not (where / OLD / "kernels").exists():
+        (where / OLD / "kernels").symlink_to(kernels)
+    sys.path.insert(0, str(where))
+    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", base], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def cpu_model() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown"
+
+
+def paired(run_old, run_new, pairs: int, label: str):
+    """Interleaved timings; returns (t_old list, t_new list, same labels)."""
+    t_old, t_new, same = [], [], True
+    for i in range(pairs):
+        order = [("old", run_old), ("new", run_new)] if i % 2 == 0 else [("new", run_new), ("old", run_old)]
+        labels = {}
+        for name, fn in order:
+            t0 = time.perf_counter()
+            labels[name] = np.asarray(fn())
+            (t_old if name == "old" else t_new).append(time.perf_counter() - t0)
+        same &= bool(np.array_equal(labels["old"], labels["new"]))
+        print(f"{label} pair {i + 1}/{pairs}: old {t_old[-1]:.3f} s, new {t_new[-1]:.3f} s, "
+              f"ratio {t_new[-1] / t_old[-1]:.3f}", file=sys.stderr, flush=True)
+    return t_old, t_new, same
+
+
+def cached(cls, prep):
+    """``cls`` with its preprocessing served from ``prep`` (the core step of s2cag_speed.py)."""
+
+    class Core(cls):
+        def _preprocess(self, graph):
+            return prep
+
+    Core.__name__ = cls.__name__
+    return Core
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--base", default="e81ee45", help="git commit of the code before the change")
+    ap.add_argument("--n", type=int, default=1_000_000, help="SBM nodes (spectral_sbm.py's graph)")
+    ap.add_argument("--pairs-spectral", type=int, default=4)
+    ap.add_argument("--pairs-s2cag", type=int, default=10)
+    ap.add_argument("--no-spectral", action="store_true")
+    ap.add_argument("--no-s2cag", action="store_true")
+    ap.add_argument("--shared", type=Path, default=SHARED)
+    args = ap.parse_args(argv)
+    command = "python3 benchmarks/protocol_overhead.py " + " ".join(argv if argv is not None else sys.argv[1:])
+
+    tmp = tempfile.TemporaryDirectory(prefix="graphclust-base-")
+    base = old_package(args.base, Path(tmp.name))
+    load_start = os.getloadavg()
+    rows = []
+
+    if not args.no_spectral:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from spectral_sbm import make_graph
+
+        from graphclust import SpectralClustering as New
+
+        Old = importlib.import_module(f"{OLD}.spectral.spectral").SpectralClustering
+        A, y = make_graph(args.n, 20, 10.0, 8.0, 0)
+        Aw, _ = make_graph(2000, 4, 10.0, 8.0, 1)
+        New(4, random_state=0).fit(Aw)  # warm-up: numba kernels load from cache
+        Old(4, random_state=0).fit(Aw)
+        t_old, t_new, same = paired(lambda: Old(20, random_state=0).fit(A).labels_,
+                                    lambda: New(20, random_state=0).fit(A).labels_, args.pairs_spectral, "spectral")
+        rows.append((f"SpectralClustering fit, SBM n={A.shape[0]:,}, {A.nnz // 2:,} edges, K=20", t_old, t_new, same))
+        del A, Aw
+
+    if not args.no_s2cag:
+        from graphclust.datasets import load as load_new
+        from graphclust.s2cag import MS2CAG, S2CAG
+
+        load_old = importlib.import_module(f"{OLD}.datasets").load
+        OldS2CAG = importlib.import_module(f"{OLD}.s2cag.s2cag").S2CAG
+        OldMS2CAG = importlib.import_module(f"{OLD}.s2cag.ms2cag").MS2CAG
+        runs = json.loads((args.shared / "targets" / "s2cag_official.json").read_text())["runs"]
+        g_new = load_new("coauthor_cs", data_home=args.shared / "datasets")
+        g_old = load_old("coauthor_cs", data_home=args.shared / "datasets")
+        y = g_new.labels
+        k = int(np.unique(y[y >= 0]).size)
+        for r in [r for r in runs if r["dataset"] == "coauthor_cs"]:
+            kw = dict(T=r["T"], alpha=r["alpha"], tau=r["tau"])
+            if r["method"] == "S2CAG":
+                pair, variants = (OldS2CAG, S2CAG), [("auto", {}), ("implicit", dict(path="implicit"))]
+            else:
+                kw["gamma"] = r["gamma"]
+                pair, variants = (OldMS2CAG, MS2CAG), [("auto", {}), ("implicit", dict(mode="implicit"))]
+            for vname, extra in variants:
+                old_est, new_est = pair[0](k, **kw, **extra), pair[1](k, **kw, **extra)
+                core_old = cached(pair[0], old_est._preprocess(g_old))(k, **kw, **extra)
+                core_new = cached(pair[1], new_est._preprocess(g_new))(k, **kw, **extra)
+                core_old.fit(g_old), core_new.fit(g_new)  # warm-up
+                n_pairs = args.pairs_s2cag if vname == "auto" or r["method"] == "S2CAG" else max(2, args.pairs_s2cag // 3)
+                t_old, t_new, same = paired(lambda: core_old.fit(g_old).labels_, lambda: core_new.fit(g_new).labels_,
+                                            n_pairs, f"{r['method']} {vname}")
+                layout = getattr(core_new, "path_", getattr(core_new, "mode_", "?"))
+                rows.append((f"{r['method']} core step, coauthor_cs, {vname} ({layout}), T={r['T']} tau={r['tau']}",
+                             t_old, t_new, same))
+
+    print()
+    print(f"Command: `{command.strip()}`  ")
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
+          f"{tuple(round(x, 1) for x in load_start)} at the start, {tuple(round(x, 1) for x in os.getloadavg())} "
+          "at the end (shared machine)  ")
+    print(f"Old: commit {base} (extracted from git), new: the working tree; pairs interleaved, order alternating")
+    print()
+    print("| workload | pairs | old median (s) | new median (s) | median ratio new/old | ratio min - max | same labels |")
+    print("|---|---|---|---|---|---|---|")
+    for name, t_old, t_new, same in rows:
+        ratio = np.asarray(t_new) / np.asarray(t_old)
+        print(f"| {name} | {len(t_old)} | {np.median(t_old):.3f} | {np.median(t_new):.3f} | {np.median(ratio):.3f} | "
+              f"{ratio.min():.3f} - {ratio.max():.3f} | {'yes' if same else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()
