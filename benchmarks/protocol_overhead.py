@@ -80,17 +80,6 @@ def paired(run_old, run_new, pairs: int, label: str):
     return t_old, t_new, same
 
 
-def cached(cls, prep):
-    """``cls`` with its preprocessing served from ``prep`` (the core step of s2cag_speed.py)."""
-
-    class Core(cls):
-        def _preprocess(self, graph):
-            return prep
-
-    Core.__name__ = cls.__name__
-    return Core
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", default="e81ee45", help="git commit of the code before the change")
@@ -125,6 +114,9 @@ def main(argv: list[str] | None = None) -> None:
         del A, Aw
 
     if not args.no_s2cag:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from s2cag_speed import _cached as cached  # the core step exactly as s2cag_speed.py times it
+
         from graphclust.datasets import load as load_new
         from graphclust.s2cag import MS2CAG, S2CAG
 

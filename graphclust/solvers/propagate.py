@@ -191,22 +191,28 @@ def _tile_width(P: Any, Y: Any, T: int) -> int:
 
 
 def _horner(P: Any, Y: Any, c: np.ndarray, xp: Any, bar: Any) -> Any:
-    """``sum_t c[t] P^t Y`` for a 2-D block ``Y`` already in the working dtype."""
+    """``sum_t c[t] P^t Y`` for a 2-D block ``Y`` already in the working dtype.
+
+    ``P`` is a CSR matrix (fused kernel sweeps where they pay) or an operator without one
+    (``matmat`` products, then the scaled addition).
+    """
     T = c.size - 1
     Q = Y * Y.dtype.type(c[T])
     buf = xp.empty_like(Q)
     tmp = None  # c_t Y for the unfused steps, rounded before the add exactly as ``buf += c_t * Y``
-    fused = not (is_cupy_array(P) or _serial(P, Q))
+    csr = sparse_matrix_of(P) is P
+    fused = csr and not (is_cupy_array(P) or _serial(P, Q))
+    product = _product if csr else (lambda op, Q, out: apply(op, Q, out=out))
     for t in range(T - 1, -1, -1):
         # ping-pong between two blocks: no allocation per step
         if c[t] == 0.0:
-            buf = _product(P, Q, buf)
+            buf = product(P, Q, buf)
         elif fused:
             # P @ Q + c_t Y in one sweep: the kernel adds the rounded c_t Y[i] to each finished
             # row, bit for bit what the two-step update below does
             buf = spmm(P, Q, out=buf, addend=Y, beta=c[t])
         else:
-            buf = _product(P, Q, buf)
+            buf = product(P, Q, buf)
             if tmp is None:
                 tmp = xp.empty_like(Q)
             xp.multiply(Y, Y.dtype.type(c[t]), out=tmp)
@@ -289,7 +295,7 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
         bar = tqdm(total=T * n_tiles, desc="propagate", leave=False)
     try:
         if op is not None:
-            Q = _horner_operator(operator_astype(op, dtype), Y, c, xp, bar)
+            Q = _horner(operator_astype(op, dtype), Y, c, xp, bar)
         elif not width:
             Q = _horner(P, Y, c, xp, bar)
         else:
@@ -301,24 +307,6 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
         if bar is not None:
             bar.close()
     return Q[:, 0] if vector else Q
-
-
-def _horner_operator(op: Any, Y: Any, c: np.ndarray, xp: Any, bar: Any) -> Any:
-    """``sum_t c[t] op^t Y`` through ``op.matmat`` (an operator without a sparse matrix)."""
-    T = c.size - 1
-    Q = Y * Y.dtype.type(c[T])
-    buf = tmp = None
-    for t in range(T - 1, -1, -1):
-        buf = apply(op, Q, out=buf)
-        if c[t] != 0.0:
-            if tmp is None:
-                tmp = xp.empty_like(Q)
-            xp.multiply(Y, Y.dtype.type(c[t]), out=tmp)
-            buf += tmp
-        Q, buf = buf, Q
-        if bar is not None:
-            bar.update(1)
-    return Q
 
 
 def propagate_adjoint(P: Any, Y: Any, coeffs: Sequence[float], *, PT: Any = None, verbose: bool = False) -> Any:
