@@ -126,8 +126,9 @@ def eigenpairs(
     verbose : bool, default=False
         Chebyshev: a tqdm bar with the largest residual; LOBPCG: its own log.
     block_size, degree, bounds, initial_cut, start_degree
-        Chebyshev options, see :func:`top_eigenvectors` (``bounds`` always bound the
-        spectrum of ``A``, whichever end is wanted).
+        Chebyshev options, see :func:`top_eigenvectors`. ``bounds`` always bound the
+        spectrum of ``A``; for ``which="smallest"``, ``initial_cut`` is the bottom of the
+        unwanted part of A's spectrum (the first filter damps ``[initial_cut, upper]``).
 
     Returns
     -------
@@ -371,11 +372,13 @@ def _check_bounds(bounds: Any) -> tuple[float, float]:
 
 
 def _chebyshev_smallest(op: Any, k: int, *, bounds: tuple[float, float] | None, rng: np.random.Generator,
-                        **options: Any) -> tuple[Any, Any]:
-    """Smallest eigenpairs: the largest of ``c I - A`` with ``c`` above the spectrum of ``A``."""
+                        initial_cut: float | None, **options: Any) -> tuple[Any, Any]:
+    """Smallest eigenpairs: the largest of ``c I - A`` with ``c`` above the spectrum of ``A``
+    (``initial_cut``, the bottom of A's unwanted part, is mapped there too)."""
     lo, hi = _check_bounds(bounds) if bounds is not None else estimate_spectrum_bounds(op, random_state=rng)
     width = hi - lo
     c = hi + 0.01 * width
+    options["initial_cut"] = None if initial_cut is None else c - float(initial_cut)
     # c I - A, folded into one CSR copy when A is sparse (the products stay one kernel sweep)
     flipped = ShiftedOperator(op, shift=c, scale=-1.0, fold=True)
     vals, vecs = _chebyshev(flipped, k, bounds=(c - hi - 0.01 * width, c - lo + 0.01 * width), rng=rng, **options)
@@ -690,6 +693,8 @@ def _arpack(op: Any, k: int, which: str, B: Any, tol: float | None, max_iter: in
     A64 = op.matrix if isinstance(op, SparseOperator) else _library_operator(op, ns)
     B64 = None
     if B is not None:
+        if ns.is_gpu:  # pragma: no cover - needs a GPU
+            raise ValueError("cupyx's eigsh has no mass matrix B: use method='lobpcg' on the GPU.")
         B = operator_astype(B, np.float64)
         B64 = B.matrix if isinstance(B, SparseOperator) else _library_operator(B, ns)
     v0 = None
@@ -731,7 +736,8 @@ def _dense_matrix(op: Any, name: str) -> Any:
     if isinstance(op, DenseOperator):
         return op.matrix.astype(np.float64, copy=False)
     if isinstance(op, SparseOperator):
-        return op.matrix.astype(np.float64, copy=False).toarray()
+        M = op.matrix if op.dtype == np.float64 else op.matrix.astype(np.float64)
+        return M.toarray()
     D = apply(operator_astype(op, np.float64), ns.xp.eye(n, dtype=np.float64))
     return (D + D.T) * 0.5  # exactly symmetric: the operator's products may round the triangles apart
 

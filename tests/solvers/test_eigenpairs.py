@@ -165,3 +165,15 @@ def test_errors():
     data = L.data.copy()
     eigenpairs(L, 3, which="smallest", method="chebyshev", random_state=0)
     np.testing.assert_array_equal(L.data, data)  # the input is never rewritten
+
+
+@pytest.mark.parametrize("initial_cut", [None, 5.0, 30.0])
+def test_chebyshev_smallest_options_are_in_the_coordinates_of_A(initial_cut):
+    L, _, _ = _laplacian(1000, seed=5)
+    w_ref = np.linalg.eigvalsh(L.toarray())[:4]
+    hi = float(abs(L).sum(axis=1).max())  # Gershgorin: the spectrum lies in [0, hi]
+    w, _ = eigenpairs(L, 4, which="smallest", method="chebyshev", bounds=(-0.1, hi), initial_cut=initial_cut,
+                      tol=1e-8, random_state=0)
+    np.testing.assert_allclose(w, w_ref, atol=1e-6)
+    with pytest.raises(ValueError, match="initial_cut"):
+        eigenpairs(L, 4, which="smallest", method="chebyshev", bounds=(-0.1, hi), initial_cut=hi + 1)
