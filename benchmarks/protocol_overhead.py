@@ -12,6 +12,11 @@ run interleaved with the current ones on the same inputs:
   (``fit`` with the preprocessing served from a cache), for the default layout and for the
   implicit one (propagation, randomized SVD / subspace iteration through operators).
 
+With ``--step embedding`` the spectral rows time ``spectral_embedding`` alone (the eigensolver,
+where the protocol sits; k-means is the same code in both), and ``--small`` adds workloads
+small enough that a per-product cost of the protocol would show: the same eigensolver on a
+5,000-node SBM and S2CAG's Horner propagation on a 2,000-node graph, many pairs each.
+
 Each pair runs old then new or new then old (alternating, so drift of the shared machine's
 load cancels); the table gives the median time of each, the median of the paired ratios
 new / old with its spread (min - max), and whether the labels are identical.
@@ -88,6 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pairs-s2cag", type=int, default=10)
     ap.add_argument("--no-spectral", action="store_true")
     ap.add_argument("--no-s2cag", action="store_true")
+    ap.add_argument("--step", choices=["fit", "embedding"], default="fit", help="spectral: what is timed")
+    ap.add_argument("--small", action="store_true", help="add the small-graph workloads")
+    ap.add_argument("--pairs-small", type=int, default=40)
     ap.add_argument("--shared", type=Path, default=SHARED)
     args = ap.parse_args(argv)
     command = "python3 benchmarks/protocol_overhead.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -108,10 +116,45 @@ def main(argv: list[str] | None = None) -> None:
         Aw, _ = make_graph(2000, 4, 10.0, 8.0, 1)
         New(4, random_state=0).fit(Aw)  # warm-up: numba kernels load from cache
         Old(4, random_state=0).fit(Aw)
-        t_old, t_new, same = paired(lambda: Old(20, random_state=0).fit(A).labels_,
-                                    lambda: New(20, random_state=0).fit(A).labels_, args.pairs_spectral, "spectral")
-        rows.append((f"SpectralClustering fit, SBM n={A.shape[0]:,}, {A.nnz // 2:,} edges, K=20", t_old, t_new, same))
+        if args.step == "fit":
+            t_old, t_new, same = paired(lambda: Old(20, random_state=0).fit(A).labels_,
+                                        lambda: New(20, random_state=0).fit(A).labels_, args.pairs_spectral,
+                                        "spectral")
+            what = "SpectralClustering fit"
+        else:
+            emb_new = importlib.import_module("graphclust.spectral.spectral").spectral_embedding
+            emb_old = importlib.import_module(f"{OLD}.spectral.spectral").spectral_embedding
+            t_old, t_new, same = paired(lambda: emb_old(A, 20, random_state=0)[0],
+                                        lambda: emb_new(A, 20, random_state=0)[0], args.pairs_spectral, "embedding")
+            what = "spectral_embedding (eigensolver)"
+        rows.append((f"{what}, SBM n={A.shape[0]:,}, {A.nnz // 2:,} edges, K=20", t_old, t_new, same))
         del A, Aw
+
+    if args.small:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from spectral_sbm import make_graph
+
+        emb_new = importlib.import_module("graphclust.spectral.spectral").spectral_embedding
+        emb_old = importlib.import_module(f"{OLD}.spectral.spectral").spectral_embedding
+        A, _ = make_graph(5000, 10, 10.0, 8.0, 2)
+        emb_new(A, 10, random_state=0), emb_old(A, 10, random_state=0)
+        t_old, t_new, same = paired(lambda: emb_old(A, 10, random_state=0)[0],
+                                    lambda: emb_new(A, 10, random_state=0)[0], args.pairs_small, "small embedding")
+        rows.append((f"spectral_embedding, SBM n={A.shape[0]:,}, K=10", t_old, t_new, same))
+        prop_new = importlib.import_module("graphclust.solvers.propagate")
+        prop_old = importlib.import_module(f"{OLD}.solvers.propagate")
+        norm = importlib.import_module("graphclust.sparse").normalize_symmetric
+        P, _ = make_graph(2000, 4, 10.0, 8.0, 3)
+        P = norm(P)
+        Y = np.random.default_rng(0).standard_normal((P.shape[0], 16))
+        c = prop_new.geometric_coefficients(10, 0.9)
+        reps = 20  # one timing = 20 propagations (10 products each): ~ms, well above the timer's grain
+
+        def loop(mod):
+            return lambda: [mod.propagate(P, Y, c) for _ in range(reps)][-1]
+
+        t_old, t_new, same = paired(loop(prop_old), loop(prop_new), args.pairs_small, "small propagate")
+        rows.append((f"propagate x{reps}, n={P.shape[0]:,}, 16 columns, T=10", t_old, t_new, same))
 
     if not args.no_s2cag:
         sys.path.insert(0, str(ROOT / "benchmarks"))
