@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     base = old_package(args.base, Path(tmp.name))
     load_start = os.getloadavg()
     rows = []
+    per_call = []
 
     if not args.no_spectral:
         sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -155,6 +157,26 @@ def main(argv: list[str] | None = None) -> None:
 
         t_old, t_new, same = paired(loop(prop_old), loop(prop_new), args.pairs_small, "small propagate")
         rows.append((f"propagate x{reps}, n={P.shape[0]:,}, 16 columns, T=10", t_old, t_new, same))
+        # the protocol's cost per product, isolated: a 4 x 4 matrix and one column, so the call
+        # itself is all there is; "old" = the kernel called directly, as the solvers did
+        from graphclust.operators import ShiftedOperator, apply, as_operator
+        from graphclust.sparse import spmm
+
+        tiny = sp.csr_array(np.arange(16.0).reshape(4, 4))
+        x = np.ones((4, 1))
+        op, folded = as_operator(tiny), ShiftedOperator(tiny, 0.5, 2.0, fold=True)
+        folded_csr = folded._folded_matrix()
+        calls = 20_000
+
+        def many(f):
+            return lambda: [f() for _ in range(calls)][-1]
+
+        t_old, t_new, same = paired(many(lambda: spmm(tiny, x)), many(lambda: apply(op, x)), args.pairs_small,
+                                    "per call")
+        per_call.append(("SparseOperator product (apply) vs spmm", t_old, t_new, calls))
+        t_old, t_new, same = paired(many(lambda: spmm(folded_csr, x)), many(lambda: apply(folded, x)),
+                                    args.pairs_small, "per call, folded shift")
+        per_call.append(("folded ShiftedOperator product vs spmm of its CSR", t_old, t_new, calls))
 
     if not args.no_s2cag:
         sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -203,6 +225,15 @@ def main(argv: list[str] | None = None) -> None:
         ratio = np.asarray(t_new) / np.asarray(t_old)
         print(f"| {name} | {len(t_old)} | {np.median(t_old):.3f} | {np.median(t_new):.3f} | {np.median(ratio):.3f} | "
               f"{ratio.min():.3f} - {ratio.max():.3f} | {'yes' if same else 'NO'} |")
+    if per_call:
+        print()
+        print("| per-product cost (4 x 4 CSR, one column) | pairs | direct kernel call (us) | through the protocol (us) "
+              "| added per product (us, median of pairs) |")
+        print("|---|---|---|---|---|")
+        for name, t_old, t_new, calls in per_call:
+            added = (np.asarray(t_new) - np.asarray(t_old)) / calls * 1e6
+            print(f"| {name} | {len(t_old)} | {np.median(t_old) / calls * 1e6:.2f} | {np.median(t_new) / calls * 1e6:.2f} "
+                  f"| {np.median(added):.2f} |")
 
 
 if __name__ == "__main__":
