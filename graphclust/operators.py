@@ -565,8 +565,10 @@ def _with_diagonal_gpu(A: Any) -> tuple[Any, Any]:  # pragma: no cover - needs a
         shape=A.shape,
     ).tocsr()
     P.sum_duplicates()
-    counts = xp.diff(P.indptr)
-    rows = xp.repeat(xp.arange(n, dtype=P.indices.dtype), counts.tolist())
+    # row of every stored entry: one searchsorted over indptr (cupy.repeat with a list of counts
+    # would launch one kernel per row)
+    rows = xp.searchsorted(P.indptr[1:], xp.arange(P.nnz, dtype=P.indptr.dtype), side="right")
+    rows = rows.astype(P.indices.dtype, copy=False)
     diag = xp.flatnonzero(P.indices == rows)
     if int(diag.size) != n:
         raise RuntimeError("the diagonal pattern was not kept.")

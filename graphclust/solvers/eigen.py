@@ -51,6 +51,7 @@ __all__ = [
     "estimate_spectrum_bounds",
     "orthonormalize",
     "DENSE_MAX",
+    "CHEBYSHEV_MIN",
 ]
 
 METHODS = ("chebyshev", "lobpcg", "arpack")
@@ -61,7 +62,7 @@ _EIGENPAIR_METHODS = ("auto", "chebyshev", "lobpcg", "arpack", "dense")
 DENSE_MAX = 300
 # "auto", smallest eigenpairs: ARPACK up to this many rows, Chebyshev above (3x faster at
 # N = 100 000, K = 64 on Bethe-Hessians; docs/benchmarks/hierarchy.md).
-_CHEBYSHEV_MIN = 50_000
+CHEBYSHEV_MIN = 50_000
 
 
 def eigenpairs(
@@ -211,7 +212,7 @@ def _auto_method(n: int, k: int, which: str, M: Any, B: Any) -> str:
         return "arpack"
     if which == "largest":
         return "chebyshev"
-    return "arpack" if n <= _CHEBYSHEV_MIN else "chebyshev"
+    return "arpack" if n <= CHEBYSHEV_MIN else "chebyshev"
 
 
 def _namespace(op: Any) -> Any:
