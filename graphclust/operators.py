@@ -56,12 +56,15 @@ __all__ = [
     "SparseOperator",
     "DenseOperator",
     "LinearOperatorAdapter",
+    "FunctionOperator",
     "WeightedSum",
     "ShiftedOperator",
     "ProductOperator",
     "LowRankOperator",
     "to_linear_operator",
     "operator_astype",
+    "apply",
+    "sparse_matrix_of",
 ]
 
 
@@ -228,7 +231,9 @@ class DenseOperator:
         return _into(out, self.matrix @ X)
 
     def rmatmat(self, X: Any) -> Any:
-        return self.matrix.conj().T @ X
+        # a real matrix's conj() would be a copy of it
+        M = self.matrix.conj() if np.issubdtype(self.dtype, np.complexfloating) else self.matrix
+        return M.T @ X
 
     def diagonal(self) -> Any:
         return namespace_of(self.matrix).xp.diagonal(self.matrix).copy()
@@ -244,21 +249,89 @@ class LinearOperatorAdapter:
     Parameters
     ----------
     A : scipy.sparse.linalg.LinearOperator
+    dtype : numpy dtype, optional
+        Working dtype: products are returned in it (default: ``A.dtype``, float64 when None).
+        :meth:`astype` sets it, so a solver working in float32 gets float32 blocks back.
     """
 
-    def __init__(self, A: Any) -> None:
+    def __init__(self, A: Any, dtype: Any = None) -> None:
         self.linear_operator = A
         self.shape = (int(A.shape[0]), int(A.shape[1]))
-        self.dtype = np.dtype(A.dtype) if A.dtype is not None else np.dtype(np.float64)
+        if dtype is None:
+            dtype = A.dtype if A.dtype is not None else np.float64
+        self.dtype = np.dtype(dtype)
         self.device = "cpu"
+
+    def _cast(self, Y: Any) -> Any:
+        Y = np.asarray(Y)
+        return Y if Y.dtype == self.dtype else Y.astype(self.dtype)
 
     def matmat(self, X: Any, out: Any = None) -> Any:
         _check_block(self, X)
         Y = self.linear_operator.matvec(X) if X.ndim == 1 else self.linear_operator.matmat(X)
-        return _into(out, np.asarray(Y))
+        return _into(out, self._cast(Y))
 
     def rmatmat(self, X: Any) -> Any:
-        return np.asarray(self.linear_operator.rmatvec(X) if X.ndim == 1 else self.linear_operator.rmatmat(X))
+        return self._cast(self.linear_operator.rmatvec(X) if X.ndim == 1 else self.linear_operator.rmatmat(X))
+
+    def astype(self, dtype: Any) -> "LinearOperatorAdapter":
+        dtype = np.dtype(dtype)
+        return self if dtype == self.dtype else LinearOperatorAdapter(self.linear_operator, dtype)
+
+
+class FunctionOperator:
+    """An operator given by functions ``X -> A @ X`` (and optionally ``X -> A^H @ X``).
+
+    The matrix-free operators of the methods (S2CAG's smoothed attributes
+    ``Z = sum_t c_t P^t X``, a Gram operator ``F C F^T``) are products of other pieces; this
+    names their shape, dtype and device so that every solver can take them. Unlike a scipy
+    :class:`~scipy.sparse.linalg.LinearOperator` it works on either device (the functions
+    receive and return the blocks of that device).
+
+    Parameters
+    ----------
+    shape : (int, int)
+    matmat : callable
+        ``X -> A @ X`` for a dense ``(shape[1], b)`` block.
+    rmatmat : callable, optional
+        ``X -> A^H @ X`` for a dense ``(shape[0], b)`` block.
+    dtype : numpy dtype, default=float64
+    device : {"cpu", "cuda"}, default="cpu"
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z = np.arange(6.0).reshape(3, 2)
+    >>> op = FunctionOperator((3, 2), lambda M: Z @ M, lambda M: Z.T @ M)
+    >>> op.matmat(np.ones((2, 1))).ravel().tolist(), op.rmatmat(np.ones(3)).tolist()
+    ([1.0, 5.0, 9.0], [6.0, 9.0])
+    """
+
+    def __init__(self, shape: tuple[int, int], matmat: Any, rmatmat: Any = None, *, dtype: Any = np.float64,
+                 device: str = "cpu") -> None:
+        if len(shape) != 2:
+            raise ValueError(f"shape must be (n_rows, n_cols), got {shape!r}.")
+        if not callable(matmat) or (rmatmat is not None and not callable(rmatmat)):
+            raise TypeError("matmat (and rmatmat when given) must be callables X -> A @ X.")
+        if device not in ("cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}.")
+        self.shape = (int(shape[0]), int(shape[1]))
+        self.dtype = np.dtype(dtype)
+        self.device = device
+        self._matmat = matmat
+        self._rmatmat = rmatmat
+        if rmatmat is None:
+            self.rmatmat = None  # the protocol's "absent": solvers test getattr(op, "rmatmat", None)
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        _check_block(self, X)
+        return _into(out, self._matmat(X))
+
+    def rmatmat(self, X: Any) -> Any:  # replaced by None on instances built without one
+        if X.ndim not in (1, 2) or X.shape[0] != self.shape[0]:
+            raise ValueError(f"the adjoint of an operator of shape {self.shape} cannot multiply a block of shape "
+                             f"{tuple(X.shape)}.")
+        return self._rmatmat(X)
 
 
 class WeightedSum:
@@ -360,21 +433,34 @@ class WeightedSum:
 class ShiftedOperator:
     """``scale * (A - shift * I)`` for a square operator ``A``; both numbers settable.
 
+    ``shift`` and ``scale`` are plain attributes: change them between products (a Chebyshev
+    filter re-scales its operator at every outer step).
+
     Parameters
     ----------
     operator : operator or matrix
         Square.
     shift : float, default=0.0
     scale : float, default=1.0
+    fold : bool, default=False
+        When ``A`` is sparse (a :class:`SparseOperator`, possibly under other shifts), keep a
+        CSR copy of it with every diagonal position stored and fold the current
+        ``scale`` and ``shift`` into its data (rewritten in ``O(nnz)`` only when they
+        change): each product is then one sweep of the sparse kernel, with no extra pass
+        over the dense block. Costs one copy of the matrix; worth it when many products are
+        made per value of ``(shift, scale)``. Ignored for other operators.
 
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
     >>> ShiftedOperator(sp.eye(2), shift=3.0, scale=2.0).matmat(np.ones(2)).tolist()
     [-4.0, -4.0]
+    >>> op = ShiftedOperator(sp.eye(2), fold=True); op.scale = -1.0
+    >>> op.matmat(np.ones(2)).tolist()
+    [-1.0, -1.0]
     """
 
-    def __init__(self, operator: Any, shift: float = 0.0, scale: float = 1.0) -> None:
+    def __init__(self, operator: Any, shift: float = 0.0, scale: float = 1.0, *, fold: bool = False) -> None:
         self.operator = as_operator(operator)
         if self.operator.shape[0] != self.operator.shape[1]:
             raise ValueError(f"a shift needs a square operator, got shape {self.operator.shape}.")
@@ -383,8 +469,32 @@ class ShiftedOperator:
         self.device = self.operator.device
         self.shift = float(shift)
         self.scale = float(scale)
+        self.fold = bool(fold)
+        self._folded: Any = None
+        if self.fold:
+            base, _, _ = _affine(self)
+            if isinstance(base, SparseOperator):
+                matrix, diag = _with_diagonal(base.matrix)
+                self._folded = (matrix, diag, matrix.data.copy(), [None])
+
+    def _folded_matrix(self) -> Any:
+        """The CSR matrix of ``self`` (data rewritten when shift or scale changed)."""
+        matrix, diag, base, current = self._folded
+        _, a, b = _affine(self)
+        if current[0] != (a, b):
+            data = matrix.data
+            data[...] = base
+            data *= a
+            data[diag] += b
+            current[0] = (a, b)
+        return matrix
 
     def matmat(self, X: Any, out: Any = None) -> Any:
+        if self._folded is not None:
+            from .sparse import spmm
+
+            _check_block(self, X)
+            return spmm(self._folded_matrix(), X, out=out)
         Y = self.operator.matmat(X, out=out)
         if self.shift != 0.0:
             Y -= X * Y.dtype.type(self.shift)
@@ -402,7 +512,70 @@ class ShiftedOperator:
         return (self.operator.diagonal() - self.shift) * self.scale
 
     def astype(self, dtype: Any) -> "ShiftedOperator":
-        return ShiftedOperator(operator_astype(self.operator, dtype), self.shift, self.scale)
+        if np.dtype(dtype) == self.dtype:
+            return self
+        return ShiftedOperator(operator_astype(self.operator, dtype), self.shift, self.scale, fold=self.fold)
+
+
+def _affine(op: Any) -> tuple[Any, float, float]:
+    """``(base, a, b)`` with ``op = a * base + b * I``, looking through nested shifts."""
+    if isinstance(op, ShiftedOperator):
+        base, a, b = _affine(op.operator)
+        return base, op.scale * a, op.scale * (b - op.shift)
+    return op, 1.0, 0.0
+
+
+def _with_diagonal(A: Any) -> tuple[Any, Any]:
+    """CSR copy of ``A`` with every diagonal position stored (explicit zeros where absent) and
+    the data index of each diagonal entry; ``O(nnz)``. scipy or cupyx CSR."""
+    if is_cupy_array(A):
+        return _with_diagonal_gpu(A)
+    A = sp.csr_array(A)
+    if not A.has_sorted_indices:
+        A = A.copy()  # never sort the caller's matrix in place
+        A.sort_indices()
+    n = A.shape[0]
+    indptr, indices = A.indptr.astype(np.int64), A.indices
+    counts = np.diff(indptr)
+    rows = np.repeat(np.arange(n, dtype=indices.dtype), counts)
+    has = np.zeros(n, dtype=bool)
+    has[rows[indices == rows]] = True
+    missing = np.flatnonzero(~has)
+    # Insertion point of (i, i): after the entries of row i with a smaller column.
+    below = np.bincount(rows[indices < rows], minlength=n)
+    pos = indptr[missing] + below[missing]
+    new_indices = np.insert(indices, pos, missing.astype(indices.dtype))
+    new_data = np.insert(A.data, pos, np.zeros(missing.size, dtype=A.data.dtype))
+    added = np.zeros(n + 1, dtype=np.int64)
+    added[1:] = np.cumsum(~has)
+    new_indptr = indptr + added
+    P = sp.csr_array((new_data, new_indices, new_indptr.astype(A.indptr.dtype)), shape=A.shape)
+    P.has_sorted_indices = True
+    return P, new_indptr[:-1] + below
+
+
+def _with_diagonal_gpu(A: Any) -> tuple[Any, Any]:  # pragma: no cover - needs a GPU
+    ns = namespace_of(A)
+    xp = ns.xp
+    n = A.shape[0]
+    C = A.tocoo()
+    ar = xp.arange(n, dtype=C.row.dtype)
+    # A's entries plus an explicit (possibly zero) entry on every diagonal position; the
+    # COO -> CSR conversion sums duplicates and keeps explicit zeros.
+    P = ns.sparse.coo_matrix(
+        (xp.concatenate([C.data, xp.zeros(n, dtype=A.dtype)]),
+         (xp.concatenate([C.row, ar]), xp.concatenate([C.col, ar]))),
+        shape=A.shape,
+    ).tocsr()
+    P.sum_duplicates()
+    # row of every stored entry: one searchsorted over indptr (cupy.repeat with a list of counts
+    # would launch one kernel per row)
+    rows = xp.searchsorted(P.indptr[1:], xp.arange(P.nnz, dtype=P.indptr.dtype), side="right")
+    rows = rows.astype(P.indices.dtype, copy=False)
+    diag = xp.flatnonzero(P.indices == rows)
+    if int(diag.size) != n:
+        raise RuntimeError("the diagonal pattern was not kept.")
+    return P, diag
 
 
 class ProductOperator:
@@ -526,6 +699,59 @@ def operator_astype(op: Any, dtype: Any) -> Any:
     """
     op = as_operator(op)
     return op.astype(dtype) if hasattr(op, "astype") else op
+
+
+def apply(op: Any, X: Any, out: Any = None) -> Any:
+    """``op @ X`` in ``X``'s dtype (into ``out`` when given).
+
+    Solvers work in one dtype; an operator that cannot change its own (no ``astype``, e.g.
+    a :class:`FunctionOperator`) may return products in another, which are cast here.
+
+    Parameters
+    ----------
+    op : operator
+    X : dense block
+    out : dense block, optional
+
+    Returns
+    -------
+    dense block
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> apply(as_operator(sp.eye(2)), np.ones(2, dtype=np.float32)).dtype
+    dtype('float32')
+    """
+    Y = op.matmat(X, out=out)
+    return Y if Y.dtype == X.dtype else Y.astype(X.dtype)
+
+
+def sparse_matrix_of(A: Any) -> Any:
+    """The CSR matrix behind ``A`` when it is a sparse matrix or a :class:`SparseOperator`, else None.
+
+    Solvers with a fused sparse path (Horner steps in one kernel sweep, column tiling) take it
+    through this; every other operator goes through ``matmat``.
+
+    Parameters
+    ----------
+    A : object
+
+    Returns
+    -------
+    CSR matrix (scipy or cupyx) or None
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> sparse_matrix_of(sp.eye(2, format="coo")).format, sparse_matrix_of(np.eye(2))
+    ('csr', None)
+    """
+    if isinstance(A, SparseOperator):
+        return A.matrix
+    if _is_sparse_matrix(A):
+        return SparseOperator(A).matrix
+    return None
 
 
 def to_linear_operator(op: Any) -> Any:

@@ -48,15 +48,15 @@ Choices where the sources are silent (documented here and in docs/hierarchy.md):
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..backend import single_thread
+from ..backend import single_thread_if_small
 from ..sparse import degrees
+from ..solvers.eigen import CHEBYSHEV_MIN, DENSE_MAX, eigenpairs
 from ..solvers.kmeans import kmeans
 from ..validation import check_choice, check_random_state, check_scalar
 
@@ -66,26 +66,18 @@ __all__ = [
     "estimate_n_clusters",
     "bethe_hessian_embedding",
     "bethe_hessian_clustering",
-    "smallest_eigenpairs",
     "check_embedding_memory",
 ]
 
-# Below this size a dense symmetric eigensolver is used (tiny subgraphs of the top-down
-# recursion, k close to n); never above it.
-_DENSE_MAX = 300
 _ZETA_AUTO_MAX = 50_000
-_CHEBYSHEV_MIN = 50_000
 _KMEANS_SAMPLE = 100_000
-# Below this many vertices BLAS / OpenMP thread fan-out costs more than it gains (measured
-# 10x slower at N = 1600 on a busy 2-core machine): small problems run single-threaded.
-_SINGLE_THREAD_MAX = 100_000
 _RHO_EXACT_AUTO_MAX = 200_000
 
 
 def check_embedding_memory(n: int, k: int) -> int:
     """Refuse a Bethe-Hessian embedding of ``n`` nodes and ``k`` vectors above the memory limit.
 
-    The estimate follows the solver :func:`smallest_eigenpairs` picks: the dense path (``n``
+    The estimate follows the solver :func:`graphclust.solvers.eigen.eigenpairs` picks: the dense path (``n``
     at most 300, or ``k >= n - 1``) holds the densified matrix, its eigenvectors and eigh's
     workspace (three float64 ``n x n`` blocks); ARPACK its Lanczos basis of
     ``max(2 k + 1, 20)`` vectors; the Chebyshev solver about ten float64 ``n x b`` blocks
@@ -117,24 +109,15 @@ def check_embedding_memory(n: int, k: int) -> int:
     from .. import memory
 
     hint = "use a smaller n_clusters, or n_clusters=None to estimate it"
-    if n <= _DENSE_MAX or k >= n - 1:
+    if n <= DENSE_MAX or k >= n - 1:
         what = f"the dense Bethe-Hessian eigendecomposition of {n} nodes (three float64 n x n blocks)"
         return memory.check_bytes(3 * memory.dense_nbytes((n, n)), what=what, hint=hint)
-    if n > _CHEBYSHEV_MIN:
+    if n > CHEBYSHEV_MIN:
         basis = 10 * min(n, k + max(4, k // 4))
     else:
         basis = min(n, max(2 * k + 1, 20))
     what = f"the Bethe-Hessian embedding of {n} nodes with n_clusters={k} ({basis + 3 * k} float64 vectors)"
     return memory.check_bytes(memory.dense_nbytes((n, basis + 3 * k)), what=what, hint=hint)
-
-
-def _thread_limit(n: int) -> Any:
-    """Context limiting BLAS/OpenMP to one thread for small problems."""
-    from contextlib import nullcontext
-
-    if n >= _SINGLE_THREAD_MAX:
-        return nullcontext()
-    return single_thread(user_api=None)
 
 
 def _as_csr(adjacency: Any) -> sp.csr_array:
@@ -222,63 +205,6 @@ def nonbacktracking_radius(adjacency: Any, method: str = "exact") -> float:
     return max(rho, 1.0)
 
 
-def _start_block(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    return rng.standard_normal((n, k))
-
-
-def smallest_eigenpairs(
-    H: Any,
-    k: int,
-    *,
-    X0: np.ndarray | None = None,
-    tol: float = 0.0,
-    solver: str = "auto",
-    random_state: Any = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` smallest (algebraic) eigenpairs of a sparse symmetric matrix, ascending.
-
-    Solvers: dense ``eigh`` below 300 rows (tiny subproblems); ``"arpack"``:
-    ``eigsh(which="SA")`` started from ``X0`` (sum of its columns; a warm start when solving
-    a sequence of nearby matrices) or a seeded Gaussian vector; ``"chebyshev"``:
-    Chebyshev-filtered block subspace iteration
-    (:func:`graphclust.solvers.eigen.top_eigenvectors`) on ``c I - H``, ``c`` an upper bound
-    of the spectrum (residual tolerance 1e-5 relative to the spectral width; ample for an
-    embedding that goes to k-means). ``"auto"``: ARPACK up to 50 000 rows, Chebyshev above
-    (3x faster at N = 100 000, K = 64; docs/benchmarks/hierarchy.md).
-    """
-    n = H.shape[0]
-    rng = check_random_state(random_state)
-    check_choice(solver, "solver", ("auto", "arpack", "chebyshev"))
-    if n <= _DENSE_MAX or k >= n - 1:
-        vals, vecs = np.linalg.eigh(H.toarray() if sp.issparse(H) else np.asarray(H))
-        return vals[:k], vecs[:, :k]
-    if solver == "chebyshev" or (solver == "auto" and n > _CHEBYSHEV_MIN):
-        from ..solvers.eigen import estimate_spectrum_bounds, top_eigenvectors
-
-        lo, hi = estimate_spectrum_bounds(H, random_state=rng)
-        width = hi - lo
-        c = hi + 0.01 * width
-        B = sp.csr_array(sp.diags_array(np.full(n, c), format="csr") - H)
-        vals, vecs = top_eigenvectors(
-            B, k, method="chebyshev", tol=1e-5, bounds=(c - hi - 0.01 * width, c - lo + 0.01 * width),
-            X0=X0, dtype=np.float64, random_state=rng, max_iter=500,
-        )
-        vals = c - np.asarray(vals)
-        order = np.argsort(vals)
-        return vals[order], np.asarray(vecs)[:, order]
-    v0 = X0.sum(axis=1) if X0 is not None else rng.standard_normal(n)
-    if not np.any(v0):
-        v0 = rng.standard_normal(n)
-    ncv = min(n, max(2 * k + 1, 20))
-    try:
-        vals, vecs = spla.eigsh(H, k=k, which="SA", v0=v0, ncv=ncv, tol=tol, maxiter=max(1000, 20 * n))
-    except spla.ArpackNoConvergence as err:  # pragma: no cover - rare; use what converged
-        warnings.warn(f"ARPACK did not fully converge: {err}", RuntimeWarning, stacklevel=2)
-        vals, vecs = err.eigenvalues, err.eigenvectors
-    order = np.argsort(vals)
-    return vals[order], vecs[:, order]
-
-
 def estimate_n_clusters(
     adjacency: Any,
     *,
@@ -309,7 +235,7 @@ def estimate_n_clusters(
     cap = min(max_clusters, n - 1)
     while True:
         k = min(k, cap)
-        vals, _ = smallest_eigenpairs(H, k, random_state=rng)
+        vals, _ = eigenpairs(H, k, which="smallest", random_state=rng)
         n_neg = int(np.sum(vals < 0))
         if n_neg < k or k >= cap:
             return max(n_neg, 1)
@@ -361,7 +287,7 @@ def _zeta_embedding(
     while i > 1:
         for _ in range(max_iter):
             H = bethe_hessian_matrix(A, r)
-            v, X = smallest_eigenpairs(H, i, X0=X_prev, random_state=rng)
+            v, X = eigenpairs(H, i, which="smallest", X0=X_prev, random_state=rng)
             X_prev = X
             S = np.diag(v)
             M = X.T @ (d[:, None] * X)
@@ -418,7 +344,7 @@ def bethe_hessian_embedding(
         X, zeta = _zeta_embedding(A, K, rho, rng, tol, max_iter)
         info["zeta"] = zeta
     else:
-        vals, X = smallest_eigenpairs(bethe_hessian_matrix(A, math.sqrt(rho)), K, random_state=rng)
+        vals, X = eigenpairs(bethe_hessian_matrix(A, math.sqrt(rho)), K, which="smallest", random_state=rng)
         info["eigenvalues"] = vals
     return X, info
 
@@ -468,7 +394,7 @@ def bethe_hessian_clustering(
     True
     """
     A = _as_csr(adjacency)
-    with _thread_limit(A.shape[0]):
+    with single_thread_if_small(A.shape[0]):
         return _bethe_hessian_clustering(A, n_clusters, method, rho, n_init, max_clusters, random_state, return_info)
 
 

@@ -31,11 +31,13 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from ..backend import single_thread_if_small
 from ..base import BaseClusterer
+from ..solvers.eigen import DENSE_MAX, eigenpairs
 from ..solvers.kmeans import kmeans
 from ..validation import check_choice, check_scalar
 from ._result import HierarchyMixin
-from .bethe_hessian import _DENSE_MAX, _thread_limit, bethe_hessian_matrix, smallest_eigenpairs
+from .bethe_hessian import bethe_hessian_matrix
 from .linkage import community_edge_weights, similarity_to_height
 
 __all__ = ["TopDownHierarchy", "regularized_bisection", "bethe_hessian_stop"]
@@ -59,7 +61,7 @@ def bethe_hessian_stop(adjacency: Any, *, r_rule: str = "standard", random_state
     if not r2 > 0:
         return False
     H = bethe_hessian_matrix(A, math.sqrt(r2))
-    vals, _ = smallest_eigenpairs(H, min(2, n), random_state=random_state)
+    vals, _ = eigenpairs(H, min(2, n), which="smallest", random_state=random_state)
     return int(np.sum(vals < 0)) >= 2
 
 
@@ -82,10 +84,9 @@ def regularized_bisection(adjacency: Any, *, tau: float = 0.1, n_init: int = 10,
     if not np.all(d_tau > 0):  # empty graph: nothing to split on
         return np.zeros(n, dtype=np.int64)
     s = 1.0 / np.sqrt(d_tau)
-    if n <= _DENSE_MAX:
+    if n <= DENSE_MAX:
         M = s[:, None] * (A.toarray() + c) * s[None, :]
-        _, vecs = np.linalg.eigh(M)
-        V = vecs[:, -2:]
+        _, V = eigenpairs(M, 2, which="largest", method="dense")
     else:
         def matvec(x: np.ndarray) -> np.ndarray:
             x = np.asarray(x).reshape(n, -1)
@@ -96,7 +97,8 @@ def regularized_bisection(adjacency: Any, *, tau: float = 0.1, n_init: int = 10,
         op = spla.LinearOperator((n, n), matvec=matvec, matmat=matvec, dtype=np.float64)
         # Largest eigenvalues of D^-1/2 A_tau D^-1/2 = smallest of L_tau.
         v0 = np.sqrt(d_tau) + 0.01 * rng.standard_normal(n)
-        _, V = spla.eigsh(op, k=2, which="LA", v0=v0, tol=1e-10, maxiter=max(1000, 20 * n))
+        _, V = eigenpairs(op, 2, which="largest", method="arpack", X0=v0, tol=1e-10)
+    V = V[:, ::-1]  # ascending, the column order of the reference code's k-means input
     return kmeans(V, 2, n_init=n_init, random_state=rng)[0]
 
 
@@ -188,7 +190,7 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
             check_scalar(self.max_leaves, "max_leaves", kind=int, low=1)
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:
-        with _thread_limit(graph.n_nodes):
+        with single_thread_if_small(graph.n_nodes):
             self._fit_tree(graph, rng)
 
     def _fit_tree(self, graph: Any, rng: np.random.Generator) -> None:

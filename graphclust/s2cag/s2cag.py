@@ -22,6 +22,7 @@ import numpy as np
 from .. import memory
 from ..backend import is_cupy_array, namespace_of
 from ..base import BaseClusterer
+from ..operators import FunctionOperator
 from ..sparse import transpose_csr
 from ..solvers.propagate import geometric_coefficients, propagate, sparse_product
 from ..solvers.gram import factored_randomized_svd, gram
@@ -316,7 +317,8 @@ class S2CAG(_S2CAGCommon):
                     return xtmul(propagate(PT, M, coeffs))
 
             G = G.astype(P.dtype, copy=False)
-            U, s, _ = randomized_svd(matvec, rmatvec, G, tau, renormalize=not self.faithful, verbose=self.verbose)
+            Zop = FunctionOperator((n, d), matvec, rmatvec, dtype=P.dtype, device=ns.name)
+            U, s, _ = randomized_svd(Zop, G, tau, renormalize=not self.faithful, verbose=self.verbose)
         first = 1 if self.drop_first else 0
         V = U[:, first:first + k]
         labels = snem_rounding(V, int(self.snem_iter))

@@ -1,29 +1,238 @@
-"""Top eigenpairs of a symmetric sparse matrix, on CPU or GPU through the array namespace.
+"""Eigenpairs of a symmetric linear operator, on CPU or GPU through the array namespace.
 
-:func:`top_eigenvectors` computes the ``k`` largest (algebraic) eigenvalues and their
-eigenvectors of a symmetric CSR matrix. The default solver is block subspace iteration
-accelerated by Chebyshev filtering (CheFSI: Zhou & Saad, "A Chebyshev-Davidson algorithm
-for large symmetric eigenproblems", SIMAX 2007; Zhou, Saad, Tiago & Chelikowsky, J. Comput.
-Phys. 2006): each outer step applies a degree-``m`` Chebyshev polynomial of ``A`` that is
-small on the unwanted part of the spectrum ``[lower, cut]`` and grows fast above ``cut``,
-then orthonormalizes and does a Rayleigh-Ritz step. Every operation is a sparse-times-dense
-block product (:func:`graphclust.sparse.spmm`), a dense GEMM or a small ``eigh``, so one step
-costs ``O(m * nnz * b + n * b^2)`` for a block of ``b`` columns, on either device.
+:func:`eigenpairs` computes the ``k`` largest or smallest (algebraic) eigenpairs of a
+symmetric operator ``A`` (anything :func:`graphclust.operators.as_operator` accepts: a sparse
+matrix, a scipy ``LinearOperator``, a weighted sum of relations, ...), optionally of the
+generalized problem ``A x = lambda B x`` and with a preconditioner ``M``. Solvers:
 
-LOBPCG (scipy or cupyx) and ARPACK (``eigsh``) are offered as alternatives.
+- ``"chebyshev"``: block subspace iteration accelerated by Chebyshev filtering (CheFSI:
+  Zhou & Saad, "A Chebyshev-Davidson algorithm for large symmetric eigenproblems", SIMAX
+  2007; Zhou, Saad, Tiago & Chelikowsky, J. Comput. Phys. 2006). Each outer step applies a
+  degree-``m`` Chebyshev polynomial of ``A`` that is small on the unwanted part of the
+  spectrum ``[lower, cut]`` and grows fast above ``cut``, then orthonormalizes and does a
+  Rayleigh-Ritz step. Every operation is an operator product, a dense GEMM or a small
+  ``eigh``, so one step costs ``O(m * nnz * b + n * b^2)`` for a block of ``b`` columns, on
+  either device. Smallest eigenpairs are the largest of ``c I - A``, ``c`` above the
+  spectrum. On a sparse matrix the filter's ``alpha (A - shift I)`` is folded into a CSR
+  copy (:class:`graphclust.operators.ShiftedOperator` with ``fold=True``): one kernel
+  sweep per degree.
+- ``"lobpcg"``: scipy's / cupyx's LOBPCG (takes ``M`` and ``B``).
+- ``"arpack"``: ``eigsh`` (takes ``B``; in float64).
+- ``"dense"``: LAPACK ``eigh`` of the materialized matrix (small problems; through the memory
+  guard :func:`graphclust.memory.check_dense`).
+
+:func:`top_eigenvectors` is the largest-eigenpairs convenience with the defaults of a
+clustering embedding (float32, Chebyshev, loose tolerance).
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from ..backend import get_namespace, namespace_of, single_thread
+from ..backend import get_namespace, single_thread
+from ..operators import (
+    DenseOperator,
+    FunctionOperator,
+    ShiftedOperator,
+    SparseOperator,
+    apply,
+    as_operator,
+    operator_astype,
+    to_linear_operator,
+)
 from ..validation import check_choice, check_random_state, check_scalar
 
-__all__ = ["top_eigenvectors", "chebyshev_filter", "estimate_spectrum_bounds", "orthonormalize", "ShiftedOperator"]
+__all__ = [
+    "eigenpairs",
+    "top_eigenvectors",
+    "chebyshev_filter",
+    "estimate_spectrum_bounds",
+    "orthonormalize",
+    "DENSE_MAX",
+    "CHEBYSHEV_MIN",
+]
 
 METHODS = ("chebyshev", "lobpcg", "arpack")
+_EIGENPAIR_METHODS = ("auto", "chebyshev", "lobpcg", "arpack", "dense")
+
+# "auto" solves problems of at most this many rows densely (tiny subgraphs of a recursion,
+# k close to n); never larger ones.
+DENSE_MAX = 300
+# "auto", smallest eigenpairs: ARPACK up to this many rows, Chebyshev above (3x faster at
+# N = 100 000, K = 64 on Bethe-Hessians; docs/benchmarks/hierarchy.md).
+CHEBYSHEV_MIN = 50_000
+
+
+def eigenpairs(
+    A: Any,
+    k: int,
+    *,
+    which: str = "largest",
+    M: Any = None,
+    B: Any = None,
+    method: str = "auto",
+    tol: float | None = None,
+    max_iter: int | None = None,
+    X0: Any = None,
+    dtype: Any = np.float64,
+    random_state: Any = None,
+    verbose: bool = False,
+    block_size: int | None = None,
+    degree: int = 8,
+    bounds: tuple[float, float] | None = None,
+    initial_cut: float | None = None,
+    start_degree: int | None = None,
+) -> tuple[Any, Any]:
+    """The ``k`` largest or smallest eigenpairs of a symmetric operator (``A x = lambda B x``).
+
+    Parameters
+    ----------
+    A : operator, sparse matrix, scipy LinearOperator or dense array, shape (n, n)
+        Symmetric (not checked: symmetry is the caller's contract); anything
+        :func:`graphclust.operators.as_operator` accepts. Work happens on its device.
+    k : int
+        Number of eigenpairs, ``1 <= k <= n`` (``k >= n - 1`` needs the dense solver).
+    which : {"largest", "smallest"}, default="largest"
+        Algebraically largest (returned descending) or smallest (ascending).
+    M : operator, matrix, scipy LinearOperator or callable, optional
+        Preconditioner (an approximation of ``A^{-1}``, e.g. Jacobi or an AMG cycle),
+        applied to blocks of shape (n, b). Used by LOBPCG, ignored by the dense solver
+        (which needs none); ``"chebyshev"`` and ``"arpack"`` refuse it.
+    B : operator, matrix or scipy LinearOperator, optional
+        Symmetric positive definite mass matrix of the generalized problem
+        ``A x = lambda B x`` (eigenvectors are then B-orthonormal). LOBPCG, ARPACK and
+        dense; ``"chebyshev"`` refuses it.
+    method : {"auto", "chebyshev", "lobpcg", "arpack", "dense"}, default="auto"
+        ``"auto"``: dense when ``n <= 300`` or ``k >= n - 1``; else LOBPCG when ``M`` is given,
+        ARPACK when ``B`` is; else Chebyshev for the largest eigenpairs, and for the
+        smallest ARPACK up to 50 000 rows and Chebyshev above.
+    tol : float, optional
+        Chebyshev: convergence when every wanted Ritz pair has ``||A x - theta x|| <= tol *
+        rho`` (``rho`` the spectral-radius bound), default 1e-5. LOBPCG and ARPACK: their
+        ``tol`` (defaults: scipy's, and 0 = machine precision).
+    max_iter : int, optional
+        Outer steps (Chebyshev, default 500), iterations (LOBPCG, default 500) or ARPACK
+        restarts (default ``max(1000, 20 n)``). Reaching it returns the current estimates
+        (ARPACK: the converged pairs, with a warning).
+    X0 : array of shape (n,) or (n, j), optional
+        Starting columns (``j <=`` block size; the rest are Gaussian); ARPACK starts from
+        their sum (a warm start when solving a sequence of nearby problems).
+    dtype : {numpy.float32, numpy.float64}, default=numpy.float64
+        Working precision (ARPACK and dense always iterate in float64); eigenvectors are
+        returned in it.
+    random_state : None, int or numpy.random.Generator
+        Seed of the random start.
+    verbose : bool, default=False
+        Chebyshev: a tqdm bar with the largest residual; LOBPCG: its own log.
+    block_size, degree, bounds, initial_cut, start_degree
+        Chebyshev options, see :func:`top_eigenvectors`. ``bounds`` always bound the
+        spectrum of ``A``; for ``which="smallest"``, ``initial_cut`` is the bottom of the
+        unwanted part of A's spectrum (the first filter damps ``[initial_cut, upper]``).
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (k,), float64 (descending for "largest", ascending for
+        "smallest")
+    eigenvectors : array of shape (n, k) on A's device, in ``dtype``
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> L = sp.diags_array([np.arange(1.0, 501.0)], offsets=[0], format="csr")
+    >>> w, V = eigenpairs(L, 3, which="smallest", random_state=0)
+    >>> np.round(w, 8).tolist()
+    [1.0, 2.0, 3.0]
+    >>> M = sp.diags_array([1.0 / L.diagonal()], offsets=[0], format="csr")   # Jacobi
+    >>> w, V = eigenpairs(L, 3, which="smallest", M=M, tol=1e-8, random_state=0)
+    >>> np.round(w, 6).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    check_choice(which, "which", ("largest", "smallest"))
+    check_choice(method, "method", _EIGENPAIR_METHODS)
+    op = _square_operator(A, "A")
+    n = op.shape[0]
+    k = check_scalar(k, "k", kind=int, low=1, high=n)
+    dtype = _check_dtype(dtype)
+    if tol is not None:
+        tol = check_scalar(tol, "tol", low=0)
+    if max_iter is not None:
+        max_iter = check_scalar(max_iter, "max_iter", kind=int, low=1)
+    if B is not None:
+        B = _square_operator(B, "B", n)
+    if method == "auto":
+        method = _auto_method(n, k, which, M, B)
+    if method != "dense" and k >= n:
+        raise ValueError(f"k={k} needs method='dense' (the iterative solvers need k < n={n}).")
+    rng = check_random_state(random_state)
+    if method == "dense":
+        return _dense(op, k, which, B, dtype)
+    if method == "chebyshev":
+        if M is not None or B is not None:
+            raise ValueError("method='chebyshev' takes neither M nor B; use method='lobpcg' (M, B) or 'arpack' (B).")
+        options = dict(block_size=block_size, degree=degree, bounds=bounds, initial_cut=initial_cut,
+                       start_degree=start_degree, verbose=verbose)
+        tol = 1e-5 if tol is None else tol
+        max_iter = 500 if max_iter is None else max_iter
+        if which == "largest":
+            return _chebyshev(op, k, tol=tol, max_iter=max_iter, X0=X0, dtype=dtype, rng=rng, **options)
+        return _chebyshev_smallest(op, k, tol=tol, max_iter=max_iter, X0=X0, dtype=dtype, rng=rng, **options)
+    if method == "arpack":
+        if M is not None:
+            raise ValueError("method='arpack' takes no preconditioner M; use method='lobpcg'.")
+        return _arpack(op, k, which, B, tol, max_iter, X0, dtype, rng)
+    return _lobpcg(op, k, which, M, B, tol, 500 if max_iter is None else max_iter, X0, dtype, rng, verbose)
+
+
+def _check_dtype(dtype: Any) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
+    return dtype
+
+
+def _square_operator(A: Any, name: str, n: int | None = None) -> Any:
+    try:
+        op = as_operator(A)
+    except TypeError as err:
+        raise TypeError(f"{name}: {err}") from None
+    if len(op.shape) != 2 or op.shape[0] != op.shape[1] or (n is not None and op.shape[0] != n):
+        want = "square" if n is None else f"of shape ({n}, {n})"
+        raise ValueError(f"{name} must be {want}, got shape {tuple(op.shape)}.")
+    return op
+
+
+def _auto_method(n: int, k: int, which: str, M: Any, B: Any) -> str:
+    if n <= DENSE_MAX or k >= n - 1:
+        return "dense"
+    if M is not None:
+        return "lobpcg"
+    if B is not None:
+        return "arpack"
+    if which == "largest":
+        return "chebyshev"
+    return "arpack" if n <= CHEBYSHEV_MIN else "chebyshev"
+
+
+def _namespace(op: Any) -> Any:
+    return get_namespace(op.device)
+
+
+def _start_block(op: Any, b: int, X0: Any, dtype: np.dtype, rng: np.random.Generator) -> Any:
+    """Gaussian ``(n, b)`` block (drawn on the host in ``dtype``: the same numbers on both
+    devices) whose first columns are ``X0``."""
+    ns = _namespace(op)
+    n = op.shape[0]
+    X = ns.asarray(rng.standard_normal((n, b), dtype=dtype))
+    if X0 is not None:
+        X0 = ns.asarray(X0, dtype=dtype)
+        if X0.ndim == 1:
+            X0 = X0[:, None]
+        if X0.ndim != 2 or X0.shape[0] != n or X0.shape[1] > b:
+            raise ValueError(f"X0 must have shape (n, j) with n={n} and j <= {b}, got {tuple(X0.shape)}.")
+        X[:, : X0.shape[1]] = X0
+    return X
 
 
 def top_eigenvectors(
@@ -43,13 +252,15 @@ def top_eigenvectors(
     random_state: Any = None,
     verbose: bool = False,
 ) -> tuple[Any, Any]:
-    """The ``k`` largest eigenvalues and eigenvectors of a symmetric sparse matrix.
+    """The ``k`` largest eigenvalues and eigenvectors of a symmetric operator.
+
+    :func:`eigenpairs` with ``which="largest"`` and the defaults of a clustering embedding.
 
     Parameters
     ----------
-    A : scipy.sparse CSR (CPU) or cupyx.scipy.sparse CSR (GPU), shape (n, n)
-        Symmetric matrix (not checked: symmetry is the caller's contract). Work happens on
-        A's device.
+    A : operator, sparse matrix (scipy or cupyx), scipy LinearOperator or dense array
+        Symmetric, shape (n, n) (symmetry is the caller's contract). Work happens on A's
+        device.
     k : int
         Number of eigenpairs, ``1 <= k < n``.
     method : {"chebyshev", "lobpcg", "arpack"}, default="chebyshev"
@@ -61,7 +272,7 @@ def top_eigenvectors(
         at most ``n``); the extra columns speed up and stabilise convergence of the k-th
         pair.
     degree : int, default=8
-        Degree of the Chebyshev polynomial per outer step (sparse products per step).
+        Degree of the Chebyshev polynomial per outer step (operator products per step).
     tol : float, default=1e-3
         Convergence when every wanted Ritz pair has ``||A x - theta x|| <= tol * rho``,
         ``rho = max(|lower|, |upper|)`` the spectral radius bound. For LOBPCG and ARPACK
@@ -107,73 +318,75 @@ def top_eigenvectors(
     [99.0, 98.0, 97.0]
     """
     check_choice(method, "method", METHODS)
-    if not hasattr(A, "shape") or len(A.shape) != 2 or A.shape[0] != A.shape[1]:
-        raise ValueError(f"A must be a square sparse matrix, got shape {getattr(A, 'shape', None)}.")
-    n = int(A.shape[0])
+    op = _square_operator(A, "A")
+    n = op.shape[0]
     k = check_scalar(k, "k", kind=int, low=1, high=n - 1)
     tol = check_scalar(tol, "tol", low=0, low_inclusive=False)
     max_iter = check_scalar(max_iter, "max_iter", kind=int, low=1)
+    dtype = _check_dtype(dtype)
+    rng = check_random_state(random_state)
+    if method == "chebyshev":
+        return _chebyshev(op, k, block_size=block_size, degree=degree, tol=tol, max_iter=max_iter, bounds=bounds,
+                          X0=X0, initial_cut=initial_cut, start_degree=start_degree, dtype=dtype, rng=rng,
+                          verbose=verbose)
+    if method == "lobpcg":
+        return _lobpcg(op, k, "largest", None, None, tol, max_iter, X0, dtype, rng, verbose)
+    # ARPACK keeps its own restart limit (documented above)
+    return _arpack(op, k, "largest", None, tol, None, X0, dtype, rng)
+
+
+def _chebyshev(
+    op: Any, k: int, *, block_size: int | None, degree: int, tol: float, max_iter: int,
+    bounds: tuple[float, float] | None, X0: Any, initial_cut: float | None, start_degree: int | None,
+    dtype: np.dtype, rng: np.random.Generator, verbose: bool,
+) -> tuple[Any, Any]:
+    """Largest eigenpairs by Chebyshev-filtered subspace iteration (validated inputs)."""
+    n = op.shape[0]
     degree = check_scalar(degree, "degree", kind=int, low=1)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
     if block_size is None:
         block_size = min(n, k + max(4, k // 4))
     block_size = check_scalar(block_size, "block_size", kind=int, low=k, high=n)
-    rng = check_random_state(random_state)
-    from ..operators import is_operator
-
-    ns = get_namespace(A.device) if is_operator(A) else namespace_of(A)
-    A = A.astype(dtype) if A.dtype != dtype else A
-
-    # Drawn on the host directly in the working dtype (same numbers on both devices).
-    X = ns.asarray(rng.standard_normal((n, block_size), dtype=dtype))
-    if X0 is not None:
-        X0 = ns.asarray(X0, dtype=dtype)
-        if X0.ndim == 1:
-            X0 = X0[:, None]
-        if X0.shape[0] != n or X0.shape[1] > block_size:
-            raise ValueError(f"X0 must have shape (n, j) with n={n} and j <= {block_size}, got {X0.shape}.")
-        X[:, : X0.shape[1]] = X0
-
-    if method == "arpack":
-        return _arpack(A, k, tol, max_iter, X[:, 0], ns)
-    if method == "lobpcg":
-        return _lobpcg(A, k, tol, max_iter, X[:, :k], ns, verbose)
-
+    op = operator_astype(op, dtype)
+    X = _start_block(op, block_size, X0, dtype, rng)
     if bounds is None:
-        bounds = estimate_spectrum_bounds(A, random_state=rng)
-    lower, upper = float(bounds[0]), float(bounds[1])
-    if not (np.isfinite(lower) and np.isfinite(upper) and lower < upper):
-        raise ValueError(f"bounds must be finite with lower < upper, got {bounds!r}.")
+        bounds = estimate_spectrum_bounds(op, random_state=rng)
+    lower, upper = _check_bounds(bounds)
     if initial_cut is not None:
         initial_cut = check_scalar(initial_cut, "initial_cut", low=lower, high=upper, low_inclusive=False,
                                    high_inclusive=False)
     start_degree = degree if start_degree is None else check_scalar(start_degree, "start_degree", kind=int, low=1)
-    return _chebyshev_subspace(A, k, X, (start_degree, degree), tol, max_iter, lower, upper, initial_cut, ns, verbose)
-
-
-def _matmat(A: Any, X: Any, out: Any = None) -> Any:
-    from ..operators import is_operator
-    from ..sparse import spmm
-
-    if is_operator(A):  # an operator of graphclust.operators (e.g. sparse + low-rank)
-        return A.matmat(X, out=out)
-    return spmm(A, X) if out is None else spmm(A, X, out=out)
-
-
-def _chebyshev_subspace(
-    A: Any, k: int, X: Any, degrees: tuple[int, int], tol: float, max_iter: int, lower: float, upper: float,
-    initial_cut: float | None, ns: Any, verbose: bool
-) -> tuple[Any, Any]:
-    args = (A, k, X, degrees, tol, max_iter, lower, upper, initial_cut, ns, verbose)
-    if ns.is_gpu:
+    args = (op, k, X, (start_degree, degree), tol, max_iter, lower, upper, initial_cut, _namespace(op), verbose)
+    if op.device != "cpu":
         return _chebyshev_loop(*args)
     # The dense work is tall-skinny (n x b by b x b) and memory-bound: one BLAS thread is as
     # fast as many, and multithreaded OpenBLAS collapses (10-100x slower) on a busy machine.
     # The sparse products run on numba's own threads and are not affected.
     with single_thread():
         return _chebyshev_loop(*args)
+
+
+def _check_bounds(bounds: Any) -> tuple[float, float]:
+    lower, upper = float(bounds[0]), float(bounds[1])
+    if not (np.isfinite(lower) and np.isfinite(upper) and lower < upper):
+        raise ValueError(f"bounds must be finite with lower < upper, got {bounds!r}.")
+    return lower, upper
+
+
+def _chebyshev_smallest(op: Any, k: int, *, bounds: tuple[float, float] | None, rng: np.random.Generator,
+                        initial_cut: float | None, **options: Any) -> tuple[Any, Any]:
+    """Smallest eigenpairs: the largest of ``c I - A`` with ``c`` above the spectrum of ``A``
+    (``initial_cut``, the bottom of A's unwanted part, is mapped there too)."""
+    lo, hi = _check_bounds(bounds) if bounds is not None else estimate_spectrum_bounds(op, random_state=rng)
+    width = hi - lo
+    c = hi + 0.01 * width
+    options["initial_cut"] = None if initial_cut is None else c - float(initial_cut)
+    # c I - A, folded into one CSR copy when A is sparse (the products stay one kernel sweep)
+    flipped = ShiftedOperator(op, shift=c, scale=-1.0, fold=True)
+    vals, vecs = _chebyshev(flipped, k, bounds=(c - hi - 0.01 * width, c - lo + 0.01 * width), rng=rng, **options)
+    vals = c - np.asarray(vals)
+    order = np.argsort(vals)
+    ns = _namespace(op)
+    return vals[order], vecs[:, ns.xp.asarray(order)]
 
 
 def _chebyshev_loop(
@@ -185,8 +398,8 @@ def _chebyshev_loop(
     rho = max(abs(lower), abs(upper))
     width = upper - lower
     X = orthonormalize(X, xp)
-    AX = _matmat(A, X)
-    shifted = ShiftedOperator(A) if max(degrees) > 1 else None
+    AX = apply(A, X)
+    shifted = ShiftedOperator(A, fold=True) if max(degrees) > 1 else None
     bar = None
     if verbose:
         from tqdm.auto import tqdm
@@ -215,7 +428,7 @@ def _chebyshev_loop(
                     cut = initial_cut
             Y = chebyshev_filter(A, X, deg, lower, cut, upper, AX=AX, shifted=shifted)
             X = orthonormalize(Y, xp)
-            AX = _matmat(A, X)
+            AX = apply(A, X)
             if bar is not None:
                 bar.update(1)
     finally:
@@ -293,94 +506,6 @@ def _rayleigh_ritz(X: Any, AX: Any, xp: Any) -> tuple[np.ndarray, Any, Any]:
     return theta, X @ Vd, AX @ Vd
 
 
-class ShiftedOperator:
-    """``alpha * (A - shift * I)`` for a fixed sparse ``A``, re-scaled in ``O(nnz)``.
-
-    The diagonal is stored structurally once (``A + I`` pattern), so each new
-    ``(alpha, shift)`` only rewrites the data array, and one sparse product gives
-    ``alpha (A - shift I) Y`` without an extra pass over the dense block. Works with scipy
-    and cupyx CSR matrices alike.
-    """
-
-    def __init__(self, A: Any) -> None:
-        from ..operators import is_operator
-
-        self.operator = A if is_operator(A) else None
-        if self.operator is not None:
-            return  # no entries to rewrite: set() wraps the operator instead
-        ns = namespace_of(A)
-        xp = ns.xp
-        n = A.shape[0]
-        if not ns.is_gpu:
-            self.matrix, self.diag = _with_diagonal_cpu(A)
-            self.base = self.matrix.data.copy()
-            return
-        C = A.tocoo()
-        ar = xp.arange(n, dtype=C.row.dtype)
-        # A's entries plus an explicit (possibly zero) entry on every diagonal position;
-        # the COO -> CSR conversion sums duplicates and keeps explicit zeros.
-        P = ns.sparse.coo_matrix(
-            (xp.concatenate([C.data, xp.zeros(n, dtype=A.dtype)]),
-             (xp.concatenate([C.row, ar]), xp.concatenate([C.col, ar]))),
-            shape=A.shape,
-        ).tocsr()
-        P.sum_duplicates()
-        if not ns.is_gpu:
-            import scipy.sparse as sp
-
-            P = sp.csr_array(P)
-        # row of every stored entry: one searchsorted over indptr (cupy.repeat with a list of
-        # counts would launch one kernel per row)
-        rows = xp.searchsorted(P.indptr[1:], xp.arange(P.nnz, dtype=P.indptr.dtype), side="right")
-        rows = rows.astype(P.indices.dtype, copy=False)
-        self.diag = xp.flatnonzero(P.indices == rows)
-        if int(self.diag.size) != n:  # pragma: no cover - guards the assumption above
-            raise RuntimeError("ShiftedOperator: the diagonal pattern was not kept.")
-        self.base = P.data.copy()
-        self.matrix = P
-
-    def set(self, alpha: float, shift: float) -> Any:
-        """Return the matrix ``alpha * (A - shift * I)`` (the same object, data rewritten)."""
-        if self.operator is not None:
-            from ..operators import ShiftedOperator as _Shifted
-
-            return _Shifted(self.operator, shift=shift, scale=alpha)
-        data = self.matrix.data
-        data[...] = self.base
-        data *= alpha
-        data[self.diag] -= alpha * shift
-        return self.matrix
-
-
-def _with_diagonal_cpu(A: Any) -> tuple[Any, np.ndarray]:
-    """CSR copy of ``A`` with every diagonal position stored (zeros inserted where absent),
-    and the data index of each diagonal entry; ``O(nnz)``, indices stay sorted."""
-    import scipy.sparse as sp
-
-    A = sp.csr_array(A)
-    if not A.has_sorted_indices:
-        A = A.copy()
-        A.sort_indices()
-    n = A.shape[0]
-    indptr, indices = A.indptr.astype(np.int64), A.indices
-    counts = np.diff(indptr)
-    rows = np.repeat(np.arange(n, dtype=indices.dtype), counts)
-    has = np.zeros(n, dtype=bool)
-    has[rows[indices == rows]] = True
-    missing = np.flatnonzero(~has)
-    # Insertion point of (i, i): after the entries of row i with a smaller column.
-    below = np.bincount(rows[indices < rows], minlength=n)
-    pos = indptr[missing] + below[missing]
-    new_indices = np.insert(indices, pos, missing.astype(indices.dtype))
-    new_data = np.insert(A.data, pos, np.zeros(missing.size, dtype=A.data.dtype))
-    added = np.zeros(n + 1, dtype=np.int64)
-    added[1:] = np.cumsum(~has)
-    new_indptr = indptr + added
-    P = sp.csr_array((new_data, new_indices, new_indptr.astype(A.indptr.dtype)), shape=A.shape)
-    P.has_sorted_indices = True
-    return P, new_indptr[:-1] + below
-
-
 def chebyshev_filter(
     A: Any, X: Any, degree: int, lower: float, cut: float, upper: float, *, AX: Any = None,
     shifted: ShiftedOperator | None = None,
@@ -392,14 +517,16 @@ def chebyshev_filter(
     eigenvalues near ``upper`` keep a weight near 1.
 
     The three-term recurrence ``Y_{j+1} = M Y_j - Y_{j-1}`` with ``M = (2/e)(A - c I)``
-    needs one sparse product and one in-place subtraction per degree (the shift and scale
-    live in the matrix, see :class:`ShiftedOperator`). ``Y_j`` grows like
-    ``T_j((upper - c)/e)``; both carried blocks are divided by that factor whenever it
-    passes 1e8, so float32 never overflows, and the result is divided by it at the end.
+    needs one product with ``M`` and one in-place subtraction per degree. ``M`` is a
+    :class:`graphclust.operators.ShiftedOperator` of ``A`` with ``fold=True``: for a sparse
+    ``A`` the shift and scale live in the data of a CSR copy, so a product is one kernel
+    sweep. ``Y_j`` grows like ``T_j((upper - c)/e)``; both carried blocks are divided by that
+    factor whenever it passes 1e8, so float32 never overflows, and the result is divided by
+    it at the end.
 
     Parameters
     ----------
-    A : sparse matrix (symmetric)
+    A : operator or matrix (symmetric), see :func:`graphclust.operators.as_operator`
     X : dense block (not modified)
     degree : int
         Polynomial degree = number of products with ``A`` (one fewer when ``AX`` is given).
@@ -407,8 +534,9 @@ def chebyshev_filter(
         ``lower < cut < upper``; the spectrum must lie in ``[lower, upper]``.
     AX : dense block, optional
         ``A @ X`` when already known (saves one product).
-    shifted : ShiftedOperator, optional
-        Prebuilt for ``A`` when the filter is applied repeatedly (saves ``O(nnz)``).
+    shifted : graphclust.operators.ShiftedOperator, optional
+        ``ShiftedOperator(A, fold=True)``, prebuilt when the filter is applied repeatedly
+        (saves the ``O(nnz)`` copy); its shift and scale are overwritten.
 
     Returns
     -------
@@ -422,23 +550,24 @@ def chebyshev_filter(
     >>> bool(Y[2, 0] > 100 * abs(Y[0, 0]))
     True
     """
+    A = as_operator(A)
     e = (cut - lower) / 2.0
     c = (cut + lower) / 2.0
     t0 = (upper - c) / e  # > 1: where the polynomial is normalised to 1
     if AX is None:
-        AX = _matmat(A, X)
+        AX = apply(A, X)
     # Y_1 = T_1(t(A)) X = (A X - c X) / e
     Y = AX * (1.0 / e)
     Y -= X * (c / e)
     if degree == 1:
         return Y / t0
     if shifted is None:
-        shifted = ShiftedOperator(A)
-    M = shifted.set(2.0 / e, c)
+        shifted = ShiftedOperator(A, fold=True)
+    shifted.scale, shifted.shift = 2.0 / e, c
     rho_prev, rho = 1.0, t0  # T_{j-1}(t0), T_j(t0)
     prev, spare = X, None
     for _ in range(2, degree + 1):
-        out = _matmat(M, Y, out=spare)
+        out = apply(shifted, Y, out=spare)
         out -= prev
         rho_prev, rho = rho, 2.0 * t0 * rho - rho_prev
         # Reuse the buffer of Y_{j-1} next time, never the caller's X.
@@ -457,12 +586,18 @@ def chebyshev_filter(
 
 
 def estimate_spectrum_bounds(A: Any, n_steps: int = 20, random_state: Any = None) -> tuple[float, float]:
-    """Interval containing the spectrum of a symmetric matrix, from a short Lanczos run.
+    """Interval containing the spectrum of a symmetric operator, from a short Lanczos run.
 
     ``[min Ritz - |beta|, max Ritz + |beta|]`` after ``n_steps`` Lanczos steps with full
     reorthogonalization (Zhou & Li, "Bounding the spectrum of large Hermitian matrices",
     LAA 2011), widened by 1% of its width. Good upper/lower estimates in practice, not a
     proof. Returns Python floats.
+
+    Parameters
+    ----------
+    A : operator or matrix (symmetric), see :func:`graphclust.operators.as_operator`
+    n_steps : int, default=20
+    random_state : None, int or numpy.random.Generator
 
     Examples
     --------
@@ -472,7 +607,8 @@ def estimate_spectrum_bounds(A: Any, n_steps: int = 20, random_state: Any = None
     >>> bool(lo <= -2 and hi >= 3)
     True
     """
-    ns = namespace_of(A)
+    A = as_operator(A)
+    ns = _namespace(A)
     xp = ns.xp
     rng = check_random_state(random_state)
     n = A.shape[0]
@@ -482,9 +618,9 @@ def estimate_spectrum_bounds(A: Any, n_steps: int = 20, random_state: Any = None
     Vs = [v]
     alphas, betas = [], []
     beta = 0.0
-    Af = A.astype(np.float64) if A.dtype != np.float64 else A
+    Af = operator_astype(A, np.float64)
     for j in range(m):
-        w = _matmat(Af, Vs[-1])
+        w = apply(Af, Vs[-1])
         alpha = float(Vs[-1] @ w)
         alphas.append(alpha)
         for q in Vs:  # full reorthogonalization: m is small
@@ -501,34 +637,131 @@ def estimate_spectrum_bounds(A: Any, n_steps: int = 20, random_state: Any = None
     return lo - pad, hi + pad
 
 
-def _lobpcg(A: Any, k: int, tol: float, max_iter: int, X: Any, ns: Any, verbose: bool) -> tuple[Any, Any]:
-    if ns.is_gpu:
+def _library_operator(op: Any, ns: Any) -> Any:
+    """``op`` in the form scipy's / cupyx's solvers take (the matrix itself when sparse)."""
+    if isinstance(op, (SparseOperator, DenseOperator)) and ns.is_gpu:
+        return op.matrix
+    if ns.is_gpu:  # pragma: no cover - needs a GPU
+        from cupyx.scipy.sparse.linalg import LinearOperator
+
+        return LinearOperator(op.shape, matvec=op.matmat, matmat=op.matmat, dtype=op.dtype)
+    return to_linear_operator(op)
+
+
+def _preconditioner(M: Any, n: int, dtype: np.dtype, ns: Any) -> Any:
+    """A preconditioner given as an operator, a matrix, a LinearOperator or a callable."""
+    if M is None:
+        return None
+    if callable(M) and not hasattr(M, "shape"):
+        M = FunctionOperator((n, n), M, dtype=dtype, device=ns.name)
+    op = _square_operator(M, "M", n)
+    return _library_operator(operator_astype(op, dtype), ns)
+
+
+def _lobpcg(op: Any, k: int, which: str, M: Any, B: Any, tol: float | None, max_iter: int, X0: Any,
+            dtype: np.dtype, rng: np.random.Generator, verbose: bool) -> tuple[Any, Any]:
+    ns = _namespace(op)
+    op = operator_astype(op, dtype)
+    X = _start_block(op, k, X0, dtype, rng)
+    if ns.is_gpu:  # pragma: no cover - needs a GPU
         from cupyx.scipy.sparse.linalg import lobpcg
-
-        op = A
     else:
-        from scipy.sparse.linalg import LinearOperator, lobpcg
+        from scipy.sparse.linalg import lobpcg
+    Mop = _preconditioner(M, op.shape[0], dtype, ns)
+    Bop = None if B is None else _library_operator(operator_astype(B, dtype), ns)
+    w, V = lobpcg(_library_operator(op, ns), X, B=Bop, M=Mop, tol=tol, maxiter=max_iter,
+                  largest=which == "largest", verbosityLevel=int(bool(verbose)))
+    return _sorted(w, V, which, dtype, ns)
 
-        op = LinearOperator(A.shape, matvec=lambda x: _matmat(A, x), matmat=lambda Y: _matmat(A, Y), dtype=A.dtype)
-    w, V = lobpcg(op, X, tol=tol, maxiter=max_iter, largest=True, verbosityLevel=int(bool(verbose)))
+
+def _sorted(w: Any, V: Any, which: str, dtype: np.dtype, ns: Any) -> tuple[np.ndarray, Any]:
     w = np.asarray(ns.to_numpy(w), dtype=np.float64)
-    order = np.argsort(w)[::-1]
-    return w[order], V[:, ns.xp.asarray(order)]
+    order = np.argsort(w)
+    if which == "largest":
+        order = order[::-1]
+    V = V[:, ns.xp.asarray(order)]
+    return w[order], V if V.dtype == dtype else V.astype(dtype)
 
 
-def _arpack(A: Any, k: int, tol: float, max_iter: int, v0: Any, ns: Any) -> tuple[Any, Any]:
-    if ns.is_gpu:
+def _arpack(op: Any, k: int, which: str, B: Any, tol: float | None, max_iter: int | None, X0: Any,
+            dtype: np.dtype, rng: np.random.Generator) -> tuple[Any, Any]:
+    ns = _namespace(op)
+    n = op.shape[0]
+    if ns.is_gpu:  # pragma: no cover - needs a GPU
         from cupyx.scipy.sparse.linalg import eigsh
     else:
-        from scipy.sparse.linalg import eigsh
-    # ARPACK iterates in float64 (its float32 path converges poorly).
-    A64 = A.astype(np.float64)
-    if not ns.is_gpu and not hasattr(A64, "tocsr"):  # an operator, not a sparse matrix
-        from ..operators import to_linear_operator
+        from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+    # ARPACK iterates in float64 (its float32 path converges poorly); an explicit sparse matrix
+    # is handed over as one (scipy then factorizes a sparse B directly).
+    op = operator_astype(op, np.float64)
+    A64 = op.matrix if isinstance(op, SparseOperator) else _library_operator(op, ns)
+    B64 = None
+    if B is not None:
+        if ns.is_gpu:  # pragma: no cover - needs a GPU
+            raise ValueError("cupyx's eigsh has no mass matrix B: use method='lobpcg' on the GPU.")
+        B = operator_astype(B, np.float64)
+        B64 = B.matrix if isinstance(B, SparseOperator) else _library_operator(B, ns)
+    v0 = None
+    if X0 is not None:
+        X0 = ns.asarray(X0, dtype=np.float64)
+        if X0.ndim not in (1, 2) or X0.shape[0] != n:
+            raise ValueError(f"X0 must have shape (n,) or (n, j) with n={n}, got {tuple(X0.shape)}.")
+        v0 = X0 if X0.ndim == 1 else X0.sum(axis=1)
+        if not bool(ns.xp.any(v0)):
+            v0 = None
+    if v0 is None:
+        v0 = ns.asarray(rng.standard_normal(n))
+    kwargs: dict[str, Any] = dict(k=k, which="LA" if which == "largest" else "SA", v0=v0,
+                                  ncv=min(n, max(2 * k + 1, 20)), tol=0.0 if tol is None else tol)
+    if B64 is not None:
+        kwargs["M"] = B64
+    if not ns.is_gpu:
+        kwargs["maxiter"] = max(1000, 20 * n) if max_iter is None else max_iter
+    elif max_iter is not None:  # pragma: no cover - needs a GPU
+        kwargs["maxiter"] = max_iter
+    try:
+        w, V = eigsh(A64, **kwargs)
+    except Exception as err:  # ArpackNoConvergence (scipy): keep what converged
+        if ns.is_gpu or not isinstance(err, ArpackNoConvergence) or err.eigenvalues.size == 0:
+            raise
+        warnings.warn(f"ARPACK did not fully converge: {err}", RuntimeWarning, stacklevel=3)
+        w, V = err.eigenvalues, err.eigenvectors
+    return _sorted(w, V, which, dtype, ns)
 
-        A64 = to_linear_operator(A64)
-    # max_iter is not used here: ARPACK's own restart limit (10 n) applies.
-    w, V = eigsh(A64, k=k, which="LA", tol=tol, v0=v0.astype(np.float64))
+
+def _dense_matrix(op: Any, name: str) -> Any:
+    """The entries of ``op`` as a dense float64 array (through the memory guard)."""
+    from ..memory import check_dense
+
+    ns = _namespace(op)
+    n = op.shape[0]
+    check_dense((n, n), np.float64, what=f"dense {name} of the eigenproblem",
+                hint="use an iterative method (method='chebyshev', 'lobpcg' or 'arpack') with a smaller k")
+    if isinstance(op, DenseOperator):
+        return op.matrix.astype(np.float64, copy=False)
+    if isinstance(op, SparseOperator):
+        M = op.matrix if op.dtype == np.float64 else op.matrix.astype(np.float64)
+        return M.toarray()
+    D = apply(operator_astype(op, np.float64), ns.xp.eye(n, dtype=np.float64))
+    return (D + D.T) * 0.5  # exactly symmetric: the operator's products may round the triangles apart
+
+
+def _dense(op: Any, k: int, which: str, B: Any, dtype: np.dtype) -> tuple[Any, Any]:
+    ns = _namespace(op)
+    xp = ns.xp
+    H = _dense_matrix(op, "matrix")
+    if B is None:
+        w, V = xp.linalg.eigh(H)
+    elif ns.is_gpu:  # pragma: no cover - needs a GPU; cupy has no generalized eigh
+        L = xp.linalg.cholesky(_dense_matrix(B, "mass matrix B"))
+        Li = xp.linalg.inv(L)
+        w, Y = xp.linalg.eigh(Li @ H @ Li.T)
+        V = Li.T @ Y
+    else:
+        import scipy.linalg
+
+        w, V = scipy.linalg.eigh(H, _dense_matrix(B, "mass matrix B"))
     w = np.asarray(ns.to_numpy(w), dtype=np.float64)
-    order = np.argsort(w)[::-1]
-    return w[order], V[:, ns.xp.asarray(order)]
+    sel = np.arange(k) if which == "smallest" else np.arange(w.size - 1, w.size - 1 - k, -1)
+    V = V[:, xp.asarray(sel)]
+    return w[sel], V if V.dtype == dtype else V.astype(dtype)

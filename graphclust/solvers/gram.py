@@ -36,6 +36,7 @@ import numpy as np
 import scipy.linalg
 
 from ..backend import namespace_of, single_thread
+from ..operators import FunctionOperator
 from .randomized import range_svd, tall_qr
 from .subspace import subspace_iteration
 
@@ -222,4 +223,6 @@ def factored_randomized_svd(
             if renormalize:
                 W = np.linalg.qr(W)[0]
     Q = tall_qr(ns, F @ ns.asarray(W.astype(F.dtype)))
-    return range_svd(Q, lambda M: F.T @ M.astype(F.dtype, copy=False), flip_sign=flip_sign)
+    adjoint = FunctionOperator(F.shape, lambda M: F @ M, lambda M: F.T @ M.astype(F.dtype, copy=False), dtype=F.dtype,
+                               device=ns.name)
+    return range_svd(Q, adjoint, flip_sign=flip_sign)

@@ -14,6 +14,11 @@ tile, each tile cache-resident (see ``_TILE_BYTES``); neither changes a bit of t
 The same code runs on CPU (scipy CSR, numba kernel) and GPU (cupyx CSR) because every array
 operation goes through the array's own namespace.
 
+``P`` may be any operator of :mod:`graphclust.operators` (a weighted sum of relations, a
+``LinearOperator``, ...): sparse matrices and :class:`~graphclust.operators.SparseOperator` s
+take the fused and tiled CSR path above, every other operator a plain Horner loop over its
+``matmat`` (``rmatmat`` for the adjoint).
+
 Products with ``P^T`` (needed by adjoint operators, e.g. ``Z^T M``) use an explicit CSR copy
 of the transpose (:func:`graphclust.sparse.transpose_csr`, one O(nnz) conversion) instead of
 the CSC view ``P.T``, whose products are much slower; callers that apply the adjoint many times
@@ -25,7 +30,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..backend import is_cupy_array, namespace_of
+from ..backend import get_namespace, is_cupy_array, namespace_of
+from ..operators import FunctionOperator, apply, as_operator, operator_astype, sparse_matrix_of
 from ..sparse import spmm, transpose_csr
 
 __all__ = ["geometric_coefficients", "propagate", "propagate_adjoint", "sparse_product"]
@@ -76,7 +82,8 @@ def sparse_product(A: Any, Q: Any, out: Any = None) -> Any:
     Small products (below 1M multiply-adds, or below 64M for blocks of at most 8 columns) use
     scipy's serial product; larger ones, and GPU arrays, :func:`graphclust.sparse.spmm`. Both
     sum each output entry over the row's non-zeros in storage order, so the choice never
-    changes the result.
+    changes the result. Any other operator (see :func:`graphclust.operators.as_operator`) is
+    applied by its ``matmat``.
 
     Examples
     --------
@@ -84,16 +91,20 @@ def sparse_product(A: Any, Q: Any, out: Any = None) -> Any:
     >>> sparse_product(sp.csr_array([[1.0, 2.0]]), np.ones((2, 1)))
     array([[3.]])
     """
+    M = sparse_matrix_of(A)
+    if M is None:
+        return as_operator(A).matmat(Q, out=out)
+    return _product(M, Q, out)
+
+
+def _product(A: Any, Q: Any, out: Any) -> Any:
+    """:func:`sparse_product` for a CSR matrix (the inner loops call it directly)."""
     if _serial(A, Q):
         if out is None:
             return np.asarray(A @ Q)
         out[...] = A @ Q
         return out
     return spmm(A, Q, out=out)
-
-
-def _product(P: Any, Q: Any, out: Any) -> Any:
-    return sparse_product(P, Q, out)
 
 
 def geometric_coefficients(T: int, alpha: float, variant: str = "series") -> np.ndarray:
@@ -188,22 +199,28 @@ def _tile_width(P: Any, Y: Any, T: int) -> int:
 
 
 def _horner(P: Any, Y: Any, c: np.ndarray, xp: Any, bar: Any) -> Any:
-    """``sum_t c[t] P^t Y`` for a 2-D block ``Y`` already in the working dtype."""
+    """``sum_t c[t] P^t Y`` for a 2-D block ``Y`` already in the working dtype.
+
+    ``P`` is a CSR matrix (fused kernel sweeps where they pay) or an operator without one
+    (``matmat`` products, then the scaled addition).
+    """
     T = c.size - 1
     Q = Y * Y.dtype.type(c[T])
     buf = xp.empty_like(Q)
     tmp = None  # c_t Y for the unfused steps, rounded before the add exactly as ``buf += c_t * Y``
-    fused = not (is_cupy_array(P) or _serial(P, Q))
+    csr = sparse_matrix_of(P) is P
+    fused = csr and not (is_cupy_array(P) or _serial(P, Q))
+    product = _product if csr else (lambda op, Q, out: apply(op, Q, out=out))
     for t in range(T - 1, -1, -1):
         # ping-pong between two blocks: no allocation per step
         if c[t] == 0.0:
-            buf = _product(P, Q, buf)
+            buf = product(P, Q, buf)
         elif fused:
             # P @ Q + c_t Y in one sweep: the kernel adds the rounded c_t Y[i] to each finished
             # row, bit for bit what the two-step update below does
             buf = spmm(P, Q, out=buf, addend=Y, beta=c[t])
         else:
-            buf = _product(P, Q, buf)
+            buf = product(P, Q, buf)
             if tmp is None:
                 tmp = xp.empty_like(Q)
             xp.multiply(Y, Y.dtype.type(c[t]), out=tmp)
@@ -230,7 +247,10 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
 
     Parameters
     ----------
-    P : CSR matrix (scipy or cupyx), shape (n, n)
+    P : operator or matrix, shape (n, n)
+        A CSR matrix (scipy or cupyx) or :class:`~graphclust.operators.SparseOperator` takes
+        the fused and tiled path described above; any other operator of
+        :func:`graphclust.operators.as_operator` a plain Horner loop over its ``matmat``.
     Y : dense array, shape (n,) or (n, b), on P's device
     coeffs : sequence of float
         ``c_0, ..., c_T``; ``len(coeffs) - 1`` sparse products are made (per column tile).
@@ -251,21 +271,29 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
     array([4.25, 6.  ])
     """
     c = _check_coefficients(coeffs)
-    xp = namespace_of(P, Y).xp
+    M = sparse_matrix_of(P)
+    op = None
+    if M is None:
+        op = as_operator(P)
+        xp = get_namespace(op.device).xp
+    else:
+        P = M
+        xp = namespace_of(P, Y).xp
     Y = xp.asarray(Y)
     # one working dtype for the whole loop: the product's (float32 only if P and Y both are)
-    dtype = xp.result_type(P.dtype, Y.dtype)
+    dtype = xp.result_type(P.dtype if op is None else op.dtype, Y.dtype)
     if dtype not in (xp.float32, xp.float64):
         dtype = xp.float64
     # C order: the products write C-contiguous blocks and gather whole rows of Q and Y
     Y = xp.ascontiguousarray(Y.astype(dtype, copy=False))
-    if P.shape[0] != P.shape[1] or P.shape[1] != Y.shape[0]:
-        raise ValueError(f"P must be square with as many columns as Y has rows; got {P.shape} and {Y.shape}.")
+    shape = P.shape if op is None else op.shape
+    if shape[0] != shape[1] or shape[1] != Y.shape[0]:
+        raise ValueError(f"P must be square with as many columns as Y has rows; got {tuple(shape)} and {Y.shape}.")
     vector = Y.ndim == 1
     if vector:
         Y = Y[:, None]
     T = c.size - 1
-    width = _tile_width(P, Y, T)
+    width = 0 if op is not None else _tile_width(P, Y, T)
     b = Y.shape[1]
     n_tiles = -(-b // width) if width else 1
     bar = None
@@ -274,7 +302,9 @@ def propagate(P: Any, Y: Any, coeffs: Sequence[float], *, verbose: bool = False)
 
         bar = tqdm(total=T * n_tiles, desc="propagate", leave=False)
     try:
-        if not width:
+        if op is not None:
+            Q = _horner(operator_astype(op, dtype), Y, c, xp, bar)
+        elif not width:
             Q = _horner(P, Y, c, xp, bar)
         else:
             Q = xp.empty(Y.shape, dtype=dtype)
@@ -291,7 +321,16 @@ def propagate_adjoint(P: Any, Y: Any, coeffs: Sequence[float], *, PT: Any = None
     """Return ``sum_t coeffs[t] * (P^T)^t @ Y`` (the adjoint of :func:`propagate`).
 
     ``PT`` is an explicit CSR transpose of ``P`` (:func:`graphclust.sparse.transpose_csr`);
-    pass it when the adjoint is applied repeatedly, otherwise it is built here (O(nnz)).
+    pass it when the adjoint is applied repeatedly, otherwise it is built here (O(nnz)). For
+    an operator without a sparse matrix, ``PT`` (an operator) defaults to its ``rmatmat``.
+
+    Parameters
+    ----------
+    P : operator or matrix, shape (n, n)
+    Y : dense array, shape (n,) or (n, b)
+    coeffs : sequence of float
+    PT : CSR matrix or operator, optional
+    verbose : bool
 
     Examples
     --------
@@ -300,8 +339,21 @@ def propagate_adjoint(P: Any, Y: Any, coeffs: Sequence[float], *, PT: Any = None
     >>> propagate_adjoint(P, np.array([1.0, 0.0]), [0.0, 1.0])   # P^T e_0
     array([0.5, 0.5])
     """
+    M = sparse_matrix_of(P)
+    if M is None:
+        if PT is not None:
+            PT = as_operator(PT)
+        else:
+            op = as_operator(P)
+            rmatmat = getattr(op, "rmatmat", None)
+            if rmatmat is None:
+                raise TypeError(f"P ({type(op).__name__}) has no rmatmat: pass its adjoint as PT.")
+            PT = FunctionOperator((op.shape[1], op.shape[0]), rmatmat, op.matmat, dtype=op.dtype, device=op.device)
+        if PT.shape != (P.shape[1], P.shape[0]):
+            raise ValueError(f"PT must have shape {(P.shape[1], P.shape[0])}, got {PT.shape}.")
+        return propagate(PT, Y, coeffs, verbose=verbose)
     if PT is None:
-        PT = transpose_csr(P)
+        PT = transpose_csr(M)
     elif PT.shape != (P.shape[1], P.shape[0]):
         raise ValueError(f"PT must have shape {(P.shape[1], P.shape[0])}, got {PT.shape}.")
     return propagate(PT, Y, coeffs, verbose=verbose)

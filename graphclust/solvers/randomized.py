@@ -1,7 +1,12 @@
 """Randomized range finder and randomized SVD of a linear operator (Halko, Martinsson, Tropp).
 
-The operator is given by two functions, ``matvec(M) = Z @ M`` and ``rmatvec(M) = Z^T @ M``,
-so ``Z`` (e.g. a smoothed attribute matrix ``sum_t c_t P^t X``) never has to be formed.
+The operator ``Z`` is anything :func:`graphclust.operators.as_operator` accepts that has an
+adjoint (``matmat(M) = Z @ M``, ``rmatmat(M) = Z^T @ M``): a sparse or dense matrix, a scipy
+``LinearOperator``, a :class:`~graphclust.operators.WeightedSum`, or a
+:class:`~graphclust.operators.FunctionOperator` over two functions, so that ``Z`` (e.g. a
+smoothed attribute matrix ``sum_t c_t P^t X``) never has to be formed. The products are used
+as the operator returns them (no cast), so a function-defined operator runs exactly the loop
+of its functions.
 
 ``renormalize=False`` reproduces the loop of the official S2CAG code: ``Q = (Z^T Z)^q Z^T...``
 power steps with no orthonormalisation in between, then one QR. In exact arithmetic the
@@ -15,13 +20,23 @@ matvecs returning CuPy arrays) runs the whole solver on the GPU.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np  # noqa: F401  (the docstring examples use np)
 
 from ..backend import namespace_of, single_thread
+from ..operators import as_operator
 
 __all__ = ["svd_flip", "randomized_range_finder", "randomized_svd", "range_svd", "tall_qr"]
+
+
+def _with_adjoint(A: Any) -> Any:
+    """``A`` as an operator that has ``rmatmat`` (TypeError otherwise)."""
+    op = as_operator(A)
+    if getattr(op, "rmatmat", None) is None:
+        raise TypeError(f"A ({type(op).__name__}) needs an adjoint (rmatmat: M -> A^H @ M) for a randomized SVD.")
+    return op
+
 
 def tall_qr(ns: Any, X: Any) -> Any:
     """Orthonormal factor of the reduced Householder QR of a tall, thin block.
@@ -57,8 +72,7 @@ def svd_flip(U: Any, Vt: Any) -> tuple[Any, Any]:
 
 
 def randomized_range_finder(
-    matvec: Callable[[Any], Any],
-    rmatvec: Callable[[Any], Any],
+    A: Any,
     start: Any,
     n_iter: int,
     *,
@@ -69,8 +83,9 @@ def randomized_range_finder(
 
     Parameters
     ----------
-    matvec, rmatvec : callable
-        ``M -> Z @ M`` (d x b -> m x b) and ``M -> Z^T @ M`` (m x b -> d x b).
+    A : operator or matrix, shape (m, d), with an adjoint
+        ``Z`` (see the module docstring): ``matmat`` maps d x b to m x b blocks, ``rmatmat``
+        m x b to d x b.
     start : dense array, shape (d, b)
         The start block ``G`` (usually Gaussian, b = rank + oversampling).
     n_iter : int
@@ -84,7 +99,15 @@ def randomized_range_finder(
     Returns
     -------
     Q : dense array (m, b) with orthonormal columns.
+
+    Examples
+    --------
+    >>> Z = np.diag([4.0, 3.0, 1e-3])
+    >>> Q = randomized_range_finder(Z, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), 3)
+    >>> bool(np.allclose(np.abs(Q[:2]), np.eye(2), atol=1e-6))
+    True
     """
+    op = _with_adjoint(A)
     ns = namespace_of(start)
     if int(n_iter) < 0:
         raise ValueError(f"n_iter must be >= 0, got {n_iter}.")
@@ -95,18 +118,17 @@ def randomized_range_finder(
 
         steps = tqdm(steps, desc="range finder", leave=False)
     for _ in steps:
-        Q = matvec(Q)
+        Q = op.matmat(Q)
         if renormalize:
             Q = tall_qr(ns, Q)
-        Q = rmatvec(Q)
+        Q = op.rmatmat(Q)
         if renormalize:
             Q = tall_qr(ns, Q)
-    return tall_qr(ns, matvec(Q))
+    return tall_qr(ns, op.matmat(Q))
 
 
 def randomized_svd(
-    matvec: Callable[[Any], Any],
-    rmatvec: Callable[[Any], Any],
+    A: Any,
     start: Any,
     n_iter: int,
     *,
@@ -122,7 +144,7 @@ def randomized_svd(
 
     Parameters
     ----------
-    matvec, rmatvec, start, n_iter, renormalize, verbose
+    A, start, n_iter, renormalize, verbose
         See :func:`randomized_range_finder`. Draw ``start`` from a seeded generator
         (``graphclust.backend.Namespace.standard_normal``) for reproducible results.
     flip_sign : bool, default True
@@ -136,32 +158,38 @@ def randomized_svd(
     --------
     >>> rng = np.random.default_rng(0)
     >>> Z = rng.standard_normal((60, 8)) @ np.diag([10, 5, 3, 1, .1, .1, .1, .1])
-    >>> U, s, Vt = randomized_svd(lambda M: Z @ M, lambda M: Z.T @ M,
-    ...                           rng.standard_normal((8, 6)), 4)
+    >>> U, s, Vt = randomized_svd(Z, rng.standard_normal((8, 6)), 4)
     >>> bool(np.allclose(s[:3], np.linalg.svd(Z, compute_uv=False)[:3]))
     True
     """
-    Q = randomized_range_finder(matvec, rmatvec, start, n_iter, renormalize=renormalize, verbose=verbose)
-    return range_svd(Q, rmatvec, flip_sign=flip_sign)
+    op = _with_adjoint(A)
+    Q = randomized_range_finder(op, start, n_iter, renormalize=renormalize, verbose=verbose)
+    return range_svd(Q, op, flip_sign=flip_sign)
 
 
-def range_svd(Q: Any, rmatvec: Callable[[Any], Any], *, flip_sign: bool = True) -> tuple[Any, Any, Any]:
+def range_svd(Q: Any, A: Any, *, flip_sign: bool = True) -> tuple[Any, Any, Any]:
     """SVD ``Z ~ U diag(s) Vt`` from an orthonormal basis ``Q`` (m x b) of (most of) Z's range.
 
-    The exact SVD of the small ``b x d`` matrix ``B = Q^T Z = rmatvec(Q)^T`` (LAPACK gesdd),
+    The exact SVD of the small ``b x d`` matrix ``B = Q^T Z = (Z^T Q)^T`` (LAPACK gesdd),
     then ``U = Q U_hat`` and, when ``flip_sign``, :func:`svd_flip`. The last stage of
     :func:`randomized_svd`, shared with the Gram-based solver of
     :mod:`graphclust.solvers.gram`.
 
+    Parameters
+    ----------
+    Q : dense array (m, b), orthonormal columns
+    A : operator or matrix (m, d) with an adjoint, ``Z``
+    flip_sign : bool, default True
+
     Examples
     --------
     >>> Z = np.diag([3.0, 2.0, 1.0])[:, :2]
-    >>> U, s, Vt = range_svd(np.eye(3)[:, :2], lambda M: Z.T @ M)
+    >>> U, s, Vt = range_svd(np.eye(3)[:, :2], Z)
     >>> s
     array([3., 2.])
     """
     ns = namespace_of(Q)
-    B = rmatvec(Q).T
+    B = _with_adjoint(A).rmatmat(Q).T
     if ns.is_gpu:
         Uh, s, Vt = ns.xp.linalg.svd(B, full_matrices=False)
     else:

@@ -1,4 +1,4 @@
-"""Block subspace iteration with QR on a linear operator given as a function.
+"""Block subspace iteration with QR on a linear operator (or a function applying one).
 
 ``Q <- qr(B Q)`` repeated ``n_iter`` times converges to an orthonormal basis of the invariant
 subspace of the ``b`` eigenvalues of largest modulus of a symmetric operator ``B`` (rate
@@ -15,13 +15,14 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..backend import namespace_of
+from ..operators import apply, as_operator, operator_astype
 from .randomized import tall_qr
 
 __all__ = ["subspace_iteration"]
 
 
 def subspace_iteration(
-    apply: Callable[[Any], Any],
+    A: Any,
     start: Any,
     n_iter: int,
     *,
@@ -33,8 +34,10 @@ def subspace_iteration(
 
     Parameters
     ----------
-    apply : callable
-        ``Q -> B @ Q`` for an ``n x n`` operator ``B`` and an ``n x b`` block.
+    A : operator, matrix or callable
+        The ``n x n`` operator ``B``: anything :func:`graphclust.operators.as_operator`
+        accepts (applied in the start block's dtype), or a function ``Q -> B @ Q`` for an
+        ``n x b`` block (called as is).
     start : dense array, shape (n, b)
         Start block (e.g. Gaussian); numpy or cupy decides the device.
     n_iter : int
@@ -55,13 +58,14 @@ def subspace_iteration(
     --------
     >>> import numpy as np
     >>> B = np.diag([5.0, 4.0, 1.0, 0.5])
-    >>> Q = subspace_iteration(lambda X: B @ X, np.ones((4, 2)) + np.eye(4, 2), 60)
+    >>> Q = subspace_iteration(B, np.ones((4, 2)) + np.eye(4, 2), 60)
     >>> np.abs(Q[:2]).round(4)
     array([[1., 0.],
            [0., 1.]])
     """
     ns = namespace_of(start)
     xp = ns.xp
+    step = _step(A, start)
     if int(n_iter) < 0:
         raise ValueError(f"n_iter must be >= 0, got {n_iter}.")
     Q = tall_qr(ns, start) if orthonormalize_start else start
@@ -71,7 +75,7 @@ def subspace_iteration(
 
         steps = tqdm(steps, desc="subspace iteration", leave=False)
     for _ in steps:
-        Qn = tall_qr(ns, apply(Q))
+        Qn = tall_qr(ns, step(Q))
         if tol is not None:
             resid = Qn - Q @ (Q.T @ Qn)
             if float(xp.linalg.norm(resid)) / max(Q.shape[1], 1) ** 0.5 < tol:
@@ -79,3 +83,15 @@ def subspace_iteration(
                 break
         Q = Qn
     return Q
+
+
+def _step(A: Any, start: Any) -> Callable[[Any], Any]:
+    """``Q -> B @ Q``: a function as given, an operator through its ``matmat`` in start's dtype."""
+    if callable(A) and not hasattr(A, "shape"):
+        return A
+    op = as_operator(A)
+    if op.shape[0] != op.shape[1] or op.shape[1] != start.shape[0]:
+        raise ValueError(f"A must be square with as many columns as start has rows; got {op.shape} and "
+                         f"{tuple(start.shape)}.")
+    op = operator_astype(op, start.dtype)
+    return lambda Q: apply(op, Q)
