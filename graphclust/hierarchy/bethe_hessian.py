@@ -48,6 +48,7 @@ Choices where the sources are silent (documented here and in docs/hierarchy.md):
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
