@@ -39,8 +39,12 @@ class BaseClusterer(BaseEstimator):
     _n_clusters_optional: bool = False
 
     # ------------------------------------------------------------------ boundary
+    def _graph_device(self) -> str:
+        """Where the validated graph's arrays go (a torch method keeps them on the host: torch moves them)."""
+        return resolve_device(getattr(self, "device", "cpu"))
+
     def _validate_graph(self, graph: Any, features: Any = None) -> Graph | MultiplexGraph:
-        device = resolve_device(getattr(self, "device", "cpu"))
+        device = self._graph_device()
         if self._multiplex:
             g = as_multiplex(graph, features=features)
         else:

@@ -28,6 +28,8 @@ class MethodInfo:
     requires_features : bool
     multiplex : bool
     summary : str
+    requires : tuple of str
+        Optional packages the method imports when it runs (the shared tests skip without them).
     """
 
     name: str
@@ -36,6 +38,7 @@ class MethodInfo:
     requires_features: bool
     multiplex: bool
     summary: str
+    requires: tuple[str, ...] = ()
 
     def load(self) -> type:
         """Import and return the estimator class."""
@@ -58,6 +61,9 @@ METHODS: dict[str, MethodInfo] = {
                    "recursive regularized spectral bisection with Bethe-Hessian stopping"),
         MethodInfo("local", "graphclust.local.estimator:LocalClustering", "local", False, False,
                    "local clustering around a seed: flow diffusion or ACL PageRank, noisy labels (ICLR 2024)"),
+        MethodInfo("pamc", "graphclust.contrastive.pamc:PamCClustering", "partition", True, False,
+                   "PamC: contrastive deep clustering with meta-node negatives (PyTorch; 'torch' extra)",
+                   requires=("torch",)),
     ]
 }
 
