@@ -248,12 +248,12 @@ class PamCLoss(nn.Module):
         return self.positive(z, adjacency) + self.negative(z, q)
 
 
-def _denominator_block(zn_block: Any, zn: Any, start: int, tau: float) -> Any:
-    # sum_j exp(tau s~_ij) for the rows of one block: the diagonal term exp(tau s_ii) is
-    # replaced by e^0 = 1 (s~_ii = 0), as the official mask does.
+def _denominator_block(zn_block: Any, zn: Any, nodes: Any, tau: float) -> Any:
+    # sum_j exp(tau s~_ij) for the rows of one block (``nodes``: their indices): the diagonal
+    # term exp(tau s_ii) is replaced by e^0 = 1 (s~_ii = 0), as the official mask does.
     E = torch.exp(tau * (zn_block @ zn.T))
     i = torch.arange(zn_block.shape[0], device=zn.device)
-    return E.sum(dim=1) - E[i, start + i] + 1.0
+    return E.sum(dim=1) - E[i, nodes] + 1.0
 
 
 def _block_rows(n: int, itemsize: int, block_size: int | None) -> int:
@@ -264,7 +264,7 @@ def _block_rows(n: int, itemsize: int, block_size: int | None) -> int:
 
 
 def full_negative_loss(z: Any, adjacency: Any, tau: float = 1.0, *, block_size: int | None = None,
-                       eps: float = 1e-12) -> Any:
+                       anchors: Any = None, eps: float = 1e-12) -> Any:
     """The full-negative SCGC / SCGC* loss (all N x N pairs), exact, in row blocks.
 
     ``L = -(1/N) sum_i log( sum_j B_ij exp(tau s~_ij) / sum_j exp(tau s~_ij) + 1e-8 )`` with
@@ -283,6 +283,10 @@ def full_negative_loss(z: Any, adjacency: Any, tau: float = 1.0, *, block_size: 
     block_size : int, optional
         Rows per block; default: blocks of about 64 MiB of working set. ``block_size=N`` is
         the dense form (one N x N block).
+    anchors : int tensor, optional
+        Average over these anchor nodes only (every node stays a negative): the exact mean
+        of the per-node terms over a subset, e.g. a uniform sample as an unbiased estimate,
+        in O(len(anchors) N d). Default: all N nodes (the loss above).
     eps : float, default=1e-12
         Lower bound of the norms.
 
@@ -316,16 +320,24 @@ def full_negative_loss(z: Any, adjacency: Any, tau: float = 1.0, *, block_size: 
     rows, cols, vals = edge_list(adjacency, n, device=z.device, dtype=z.dtype)
     num = positive_sums(z, rows, cols, vals, tau, eps)
     zn = _normalize(z, eps)
-    if rows_per_block >= n:
-        den = _denominator_block(zn, zn, 0, tau)
+    if anchors is None:
+        nodes = torch.arange(n, device=z.device)
+    else:
+        nodes = torch.as_tensor(anchors, dtype=torch.long, device=z.device).reshape(-1)
+        if nodes.numel() == 0 or int(nodes.min()) < 0 or int(nodes.max()) >= n:
+            raise ValueError(f"anchors must be a non-empty set of node indices in [0, {n}).")
+        num = num[nodes]
+    if rows_per_block >= nodes.numel():
+        den = _denominator_block(zn[nodes], zn, nodes, tau)
     else:
         parts = []
-        for start in range(0, n, rows_per_block):
-            block = zn[start:start + rows_per_block]
+        for start in range(0, nodes.numel(), rows_per_block):
+            idx = nodes[start:start + rows_per_block]
             if torch.is_grad_enabled() and zn.requires_grad:
-                parts.append(checkpoint(_denominator_block, block, zn, start, tau, use_reentrant=False))
+                # Recomputed in the backward pass: only one block of rows is ever held.
+                parts.append(checkpoint(_denominator_block, zn[idx], zn, idx, tau, use_reentrant=False))
             else:
-                parts.append(_denominator_block(block, zn, start, tau))
+                parts.append(_denominator_block(zn[idx], zn, idx, tau))
         den = torch.cat(parts)
     return -torch.log(num / den + 1e-8).mean()
 
