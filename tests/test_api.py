@@ -37,7 +37,7 @@ def planted(sizes=(30, 30, 30), p_in=0.3, p_out=0.02, seed=0, weighted=False):
 
 
 # Methods that train a network get smaller settings here (the contract, not the quality, is tested).
-FAST = {"pamc": {"hidden": (64, 64), "epochs": 50, "pretrain_epochs": 30, "n_init": 5}}
+FAST = {"pamc": {"hidden": (32, 32), "embedding_dim": 4, "epochs": 30, "pretrain_epochs": 100, "n_init": 3}}
 
 
 def make(name, **params):
