@@ -29,10 +29,12 @@ _LAZY = {
     "LocalClustering": "graphclust.local.estimator",
     "BottomUpHierarchy": "graphclust.hierarchy.bottom_up",
     "TopDownHierarchy": "graphclust.hierarchy.top_down",
+    "PamCClustering": "graphclust.contrastive.pamc",
 }
 _SUBMODULES = {
     "backend", "base", "cli", "datasets", "graph", "hierarchy", "io", "local", "metrics", "registry",
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding",
+    "contrastive", "torch_backend",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]

@@ -43,8 +43,12 @@ class BaseClusterer(BaseEstimator):
     _cpu_only: bool = False
 
     # ------------------------------------------------------------------ boundary
+    def _graph_device(self) -> str:
+        """Where the validated graph's arrays go (a torch method keeps them on the host: torch moves them)."""
+        return resolve_device(getattr(self, "device", "cpu"))
+
     def _validate_graph(self, graph: Any, features: Any = None) -> Graph | MultiplexGraph:
-        device = resolve_device(getattr(self, "device", "cpu"))
+        device = self._graph_device()
         if isinstance(graph, (str, os.PathLike)):
             # A file (any format graphclust.io.read knows: .npz, .mtx, edge lists).
             from .io import read

@@ -31,6 +31,8 @@ class MethodInfo:
     cpu_only : bool
         The method runs on the CPU by design (sequential pushes, exact linkage); a graph on the
         GPU is copied to the host with one warning.
+    requires : tuple of str
+        Optional packages the method imports when it runs (the shared tests skip without them).
     """
 
     name: str
@@ -40,6 +42,7 @@ class MethodInfo:
     multiplex: bool
     summary: str
     cpu_only: bool = False
+    requires: tuple[str, ...] = ()
 
     def load(self) -> type:
         """Import and return the estimator class."""
@@ -63,6 +66,9 @@ METHODS: dict[str, MethodInfo] = {
         MethodInfo("local", "graphclust.local.estimator:LocalClustering", "local", False, False,
                    "local clustering around a seed: flow diffusion or ACL PageRank, noisy labels (ICLR 2024)",
                    cpu_only=True),
+        MethodInfo("pamc", "graphclust.contrastive.pamc:PamCClustering", "partition", True, False,
+                   "PamC: contrastive deep clustering with meta-node negatives (PyTorch; 'torch' extra)",
+                   requires=("torch",)),
     ]
 }
 

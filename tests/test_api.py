@@ -40,9 +40,15 @@ def planted(sizes=(30, 30, 30), p_in=0.3, p_out=0.02, seed=0, weighted=False):
     return A, X, y
 
 
+# Methods that train a network get smaller settings here (the contract, not the quality, is tested).
+FAST = {"pamc": {"hidden": (32, 32), "embedding_dim": 4, "epochs": 30, "pretrain_epochs": 100, "n_init": 3}}
+
+
 def make(name, **params):
+    for module in registry.get(name).requires:  # optional extras (torch): skip cleanly without them
+        pytest.importorskip(module)
     cls = registry.load(name)
-    defaults = {"random_state": 0}
+    defaults = {"random_state": 0, **FAST.get(name, {})}
     accepted = cls().get_params() if _constructible(cls) else {}
     return cls(**{**{k: v for k, v in defaults.items() if k in accepted or not accepted}, **params})
 

@@ -189,3 +189,27 @@ def test_spmm_kernel_path_matches_scipy():
     Y = S.spmm(A, X)
     ref = A @ X
     np.testing.assert_allclose(Y, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+
+
+def test_product_nnz_bound_and_guarded_spgemm():
+    import scipy.sparse as sp
+
+    from graphclust import memory
+    from graphclust.sparse import product_nnz_bound, spgemm
+
+    rng = np.random.default_rng(0)
+    for seed in range(5):
+        A = sp.random_array((50, 40), density=0.1, random_state=seed, format="csr")
+        B = sp.random_array((40, 60), density=0.1, random_state=seed + 10, format="csr")
+        exact = (A @ B).nnz
+        bound = product_nnz_bound(A, B)
+        assert exact <= bound <= 50 * 60
+        np.testing.assert_allclose(spgemm(A, B).toarray(), (A @ B).toarray())
+    # no cancellation-free overlap: a permutation times anything is exact
+    P = sp.csr_array(np.eye(30)[rng.permutation(30)])
+    assert product_nnz_bound(P, B[:30]) == (P @ B[:30]).nnz
+    with memory.memory_limit(1000):
+        with pytest.raises(memory.MemoryLimitError, match="sparse product"):
+            spgemm(sp.csr_array(np.ones((40, 40))), sp.csr_array(np.ones((40, 40))))
+    with pytest.raises(ValueError, match="multiply"):
+        product_nnz_bound(A, A)
