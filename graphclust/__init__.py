@@ -29,9 +29,11 @@ _LAZY = {
     "LocalClustering": "graphclust.local.estimator",
     "BottomUpHierarchy": "graphclust.hierarchy.bottom_up",
     "TopDownHierarchy": "graphclust.hierarchy.top_down",
+    "DEMM": "graphclust.demm.demm",
+    "DEMMPlus": "graphclust.demm.demm_plus",
 }
 _SUBMODULES = {
-    "backend", "base", "cli", "datasets", "graph", "hierarchy", "io", "local", "metrics", "registry",
+    "backend", "base", "cli", "datasets", "demm", "graph", "hierarchy", "io", "local", "metrics", "registry",
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels",
 }
 

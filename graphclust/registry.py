@@ -58,6 +58,10 @@ METHODS: dict[str, MethodInfo] = {
                    "recursive regularized spectral bisection with Bethe-Hessian stopping"),
         MethodInfo("local", "graphclust.local.estimator:LocalClustering", "local", False, False,
                    "local clustering around a seed: flow diffusion or ACL PageRank, noisy labels (ICLR 2024)"),
+        MethodInfo("demm+", "graphclust.demm.demm_plus:DEMMPlus", "partition", False, True,
+                   "DEMM+: multi-relational Dirichlet-energy clustering in linear memory (arXiv 2508.17388)"),
+        MethodInfo("demm", "graphclust.demm.demm:DEMM", "partition", False, True,
+                   "DEMM: exact (dense) multi-relational Dirichlet-energy clustering, up to ~20k nodes"),
     ]
 }
 
