@@ -96,6 +96,23 @@ class DEMMBase(BaseClusterer):
         mode = self.penalty or ("squared" if attributed else "plain")
         return fro_sq if mode == "squared" else np.sqrt(fro_sq)
 
+    def _initial_weights(self, graph: Any) -> np.ndarray:
+        """The initial relation weights: ``weights`` normalised to sum 1, or ``1/R``."""
+        R = graph.n_relations
+        if self.weights is None:
+            return np.full(R, 1.0 / R)
+        if isinstance(self.weights, dict):
+            unknown = set(self.weights) - set(graph.relation_names)
+            if unknown:
+                raise ValueError(f"weights names unknown relations {sorted(unknown)}; relations: {graph.relation_names}.")
+            w = [self.weights.get(r, 0.0) for r in graph.relation_names]
+        else:
+            w = list(self.weights)
+        w = np.asarray([check_scalar(x, "weights", low=0) for x in w], dtype=np.float64)
+        if w.shape != (R,) or w.sum() <= 0:
+            raise ValueError(f"weights must give {R} non-negative weights, not all zero; got {self.weights!r}.")
+        return w / w.sum()
+
     def _relations(self, graph: Any) -> tuple[list, list, np.ndarray]:
         return normalized_relations(graph.relations, self_loops=bool(self.self_loops), dtype=np.dtype(self.dtype))
 

@@ -55,7 +55,7 @@ class DEMM(DEMMBase):
     n_outer : int, default=10
     sigma : float, default=1.0
         Kernel bandwidth of ``exp(-||x - y||^2 / sigma)``.
-    learn_weights, renormalize, self_loops, feature_norm, standardize, use_features, penalty, n_init, random_state, verbose
+    learn_weights, weights, renormalize, self_loops, feature_norm, standardize, use_features, penalty, n_init, random_state, verbose
         As in :class:`DEMMPlus`.
     dtype : {"float64", "float32"}, default="float64"
     device : {"cpu"}, default="cpu"
@@ -69,9 +69,9 @@ class DEMM(DEMMBase):
     Examples
     --------
     >>> import graphclust as gc
-    >>> g = gc.datasets.multiplex_sbm([40, 40], degrees=(10, 10), signals=(0.9, 0.0), n_features=10,
+    >>> g = gc.datasets.multiplex_sbm([50, 50], degrees=(10, 10), signals=(0.9, 0.0), n_features=16,
     ...                               random_state=0)
-    >>> est = gc.DEMM(n_clusters=2, dim=8, random_state=0).fit(g)
+    >>> est = gc.DEMM(n_clusters=2, dim=16, random_state=0).fit(g)
     >>> gc.metrics.ari(g.labels, est.labels_) > 0.9
     True
     """
@@ -86,6 +86,7 @@ class DEMM(DEMMBase):
         n_outer: int = 10,
         sigma: float = 1.0,
         learn_weights: bool = True,
+        weights: Any = None,
         renormalize: bool = True,
         self_loops: bool = True,
         feature_norm: str | None = "l2",
@@ -105,6 +106,7 @@ class DEMM(DEMMBase):
         self.n_outer = n_outer
         self.sigma = sigma
         self.learn_weights = learn_weights
+        self.weights = weights
         self.renormalize = renormalize
         self.self_loops = self_loops
         self.feature_norm = feature_norm
@@ -151,7 +153,7 @@ class DEMM(DEMMBase):
         X = self._attributes(graph, d, rng, ns) if attributed else None
         v0 = rng.random(n)
         a = alpha / (1.0 + alpha)
-        w = np.full(R, 1.0 / R)
+        w = self._initial_weights(graph)
         res = StageOneResult(H=None)
         for _ in range(int(self.n_outer) if self.learn_weights else 1):
             A = sum(float(wr) * M for wr, M in zip(w, dense))

@@ -71,20 +71,32 @@ class DEMMPlus(DEMMBase):
     dim : int, optional
         ``d``: PCA dimension of the attributes, or number of eigenvectors for DEMM-NA. None:
         128 with attributes, ``2 * n_clusters`` without. Clipped to the attribute count.
-    sketch_size : int or sequence of int, default=10
-        ``m``, CountSketch buckets per relation (one int, or one per relation).
+    sketch_size : int or sequence of int, default=64
+        ``m``, CountSketch buckets per relation (one int, or one per relation). The estimate
+        of each energy has a relative spread of order ``sqrt(2 / m)``: the paper's values
+        (10 to 40, Table 9) make the weights of relations of close energies a matter of the
+        sketch drawn, so the default is wider (our choice; the cost, n x m per relation
+        and a d x m product per step, stays negligible beside the propagation).
     n_outer : int, default=10
         Outer (H-step, weight-step) iterations of stage I.
     sinkhorn_iters : int, default=2
         Sinkhorn-Knopp rounds (official: 2 on small graphs, 10 on large ones).
     learn_weights : bool, default=True
-        False keeps equal weights ``1/R`` (the ablation "without relation-weight learning").
+        False keeps the initial weights (equal: the ablation "without relation-weight
+        learning").
+    weights : dict or sequence of float, optional
+        Initial relation weights (non-negative, normalised to sum 1; a dict maps relation
+        names to weights). Default: equal weights ``1/R`` (official).
     renormalize : bool, default=True
     tail : bool, default=True
         Tail estimate of the Neumann series (paper Eq. 15; False is the Table 8 ablation).
     gamma : "auto" or float, default="auto"
     random_features : {"demm_code", "orf", "rff"}, default="demm_code"
     renormalize_rows : bool, default=False
+    n_random_features : int, optional
+        Number of random frequencies ``D`` of stage II (None: ``d``, official; the k-means
+        then sees ``2 D`` columns). With a small ``d`` (DEMM-NA) the official ``D = d`` is a
+        coarse kernel approximation; a few hundred frequencies approximate it closely.
     self_loops : bool, default=True
         Add a unit self-loop to every relation before normalising it (official).
     feature_norm : {"l2", "l1", None}, default="l2"
@@ -132,9 +144,9 @@ class DEMMPlus(DEMMBase):
     Examples
     --------
     >>> import graphclust as gc
-    >>> g = gc.datasets.multiplex_sbm([60, 60, 60], degrees=(12, 12, 12), signals=(0.9, 0.7, 0.0),
-    ...                               n_features=20, random_state=0)
-    >>> est = gc.DEMMPlus(n_clusters=3, dim=16, random_state=0).fit(g)
+    >>> g = gc.datasets.multiplex_sbm([100, 100, 100], degrees=(10, 10, 10), signals=(0.8, 0.5, 0.0),
+    ...                               n_features=32, random_state=0)
+    >>> est = gc.DEMMPlus(n_clusters=3, dim=32, random_state=0).fit(g)
     >>> gc.metrics.ari(g.labels, est.labels_) > 0.9
     True
     >>> min(est.relation_weights_, key=est.relation_weights_.get)   # the noise relation
@@ -151,15 +163,17 @@ class DEMMPlus(DEMMBase):
         beta: float = 2.5,
         n_terms: int = 5,
         dim: int | None = None,
-        sketch_size: Any = 10,
+        sketch_size: Any = 64,
         n_outer: int = 10,
         sinkhorn_iters: int = 2,
         learn_weights: bool = True,
+        weights: Any = None,
         renormalize: bool = True,
         tail: bool = True,
         gamma: Any = "auto",
         random_features: str = "demm_code",
         renormalize_rows: bool = False,
+        n_random_features: int | None = None,
         self_loops: bool = True,
         feature_norm: str | None = "l2",
         standardize: bool = True,
@@ -183,11 +197,13 @@ class DEMMPlus(DEMMBase):
         self.n_outer = n_outer
         self.sinkhorn_iters = sinkhorn_iters
         self.learn_weights = learn_weights
+        self.weights = weights
         self.renormalize = renormalize
         self.tail = tail
         self.gamma = gamma
         self.random_features = random_features
         self.renormalize_rows = renormalize_rows
+        self.n_random_features = n_random_features
         self.self_loops = self_loops
         self.feature_norm = feature_norm
         self.standardize = standardize
@@ -210,6 +226,8 @@ class DEMMPlus(DEMMBase):
         check_scalar(self.sketch_eps, "sketch_eps", low=0)
         check_choice(self.random_features, "random_features", VARIANTS)
         check_choice(self.na_row_norm, "na_row_norm", (None, "l1", "l2"))
+        if self.n_random_features is not None:
+            check_scalar(self.n_random_features, "n_random_features", kind=int, low=1)
         if self.gamma != "auto":
             check_scalar(self.gamma, "gamma", low=0, low_inclusive=False)
         for flag in ("tail", "renormalize_rows"):
@@ -230,7 +248,7 @@ class DEMMPlus(DEMMBase):
             for B, m, g in zip(plain, sketch_sizes(self.sketch_size, R), gens)
         ]
         del plain
-        fused = FusedAdjacency(A_hat, np.full(R, 1.0 / R), renormalize=bool(self.renormalize))
+        fused = FusedAdjacency(A_hat, self._initial_weights(graph), renormalize=bool(self.renormalize))
         bar = None
         if self.verbose:
             from tqdm.auto import tqdm
@@ -253,7 +271,8 @@ class DEMMPlus(DEMMBase):
         H = res.H
         gamma = 1.0 / H.shape[1] if self.gamma == "auto" else float(self.gamma)
         labels, _ = sskc(H, k, gamma=gamma, variant=self.random_features, sinkhorn_iters=int(self.sinkhorn_iters),
-                         renormalize_rows=bool(self.renormalize_rows), n_init=int(self.n_init), random_state=rng,
+                         renormalize_rows=bool(self.renormalize_rows),
+                         n_components=self.n_random_features, n_init=int(self.n_init), random_state=rng,
                          device=ns.name)
         self._set_fitted(graph, res, labels, ns)
         self.n_features_in_ = int(H.shape[1])

@@ -27,8 +27,10 @@ __all__ = ["VARIANTS", "projection_matrix", "random_fourier_features"]
 VARIANTS = ("demm_code", "orf", "rff")
 
 
-def projection_matrix(d: int, gamma: float, rng: np.random.Generator, variant: str = "demm_code") -> np.ndarray:
-    """The d x d projection ``W`` of the random features (host float64, drawn from ``rng``).
+def projection_matrix(
+    d: int, gamma: float, rng: np.random.Generator, variant: str = "demm_code", n_components: int | None = None
+) -> np.ndarray:
+    """The d x D projection ``W`` of the random features (host float64, drawn from ``rng``).
 
     Parameters
     ----------
@@ -38,10 +40,14 @@ def projection_matrix(d: int, gamma: float, rng: np.random.Generator, variant: s
         Kernel parameter, > 0.
     rng : numpy.random.Generator
     variant : {"demm_code", "orf", "rff"}
+    n_components : int, optional
+        ``D``, the number of frequencies (None: ``d``, the official choice). Above ``d`` the
+        orthogonal variants stack independent d x d blocks (the usual ORF construction);
+        more frequencies approximate the kernel better (error ~ ``D^{-1/2}``).
 
     Returns
     -------
-    ndarray of shape (d, d)
+    ndarray of shape (d, D)
 
     Examples
     --------
@@ -49,17 +55,21 @@ def projection_matrix(d: int, gamma: float, rng: np.random.Generator, variant: s
     >>> W.shape
     (4, 4)
     """
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(map(repr, VARIANTS))}; got {variant!r}.")
+    D = d if n_components is None else int(n_components)
     scale = np.sqrt(2.0 * gamma)
-    G = rng.standard_normal((d, d))
     if variant == "rff":
-        return scale * G
-    Q = np.linalg.qr(G)[0]
-    s = np.sqrt(rng.chisquare(d, size=d))
-    if variant == "demm_code":
-        return scale * (Q * s[None, :]).T        # x W = x diag(s) Q^T
-    if variant == "orf":
-        return scale * (s[:, None] * Q).T        # x W = x Q^T diag(s)
-    raise ValueError(f"variant must be one of {', '.join(map(repr, VARIANTS))}; got {variant!r}.")
+        return scale * rng.standard_normal((d, D))
+    blocks = []
+    for _ in range(-(-D // d)):
+        Q = np.linalg.qr(rng.standard_normal((d, d)))[0]
+        s = np.sqrt(rng.chisquare(d, size=d))
+        if variant == "demm_code":
+            blocks.append((Q * s[None, :]).T)        # x W = x diag(s) Q^T
+        else:
+            blocks.append((s[:, None] * Q).T)        # x W = x Q^T diag(s)
+    return scale * np.hstack(blocks)[:, :D]
 
 
 def random_fourier_features(H: Any, W: Any) -> Any:

@@ -33,7 +33,7 @@ def center_rows(H: Any, renormalize: bool = False) -> Any:
 
 def sskc(
     H: Any, n_clusters: int, *, gamma: float, variant: str = "demm_code", sinkhorn_iters: int = 2,
-    renormalize_rows: bool = False, n_init: int = 1, random_state: Any = None, device: str | None = None,
+    renormalize_rows: bool = False, n_components: int | None = None, n_init: int = 1, random_state: Any = None, device: str | None = None,
 ) -> tuple[np.ndarray, Any]:
     """Cluster the rows of ``H`` by SSKC; returns ``(labels, Z_r)``.
 
@@ -48,6 +48,8 @@ def sskc(
     sinkhorn_iters : int, default=2
     renormalize_rows : bool, default=False
         Re-normalise the centred rows (paper Eq. 13) instead of only centring them (official).
+    n_components : int, optional
+        Number of random frequencies ``D`` (None: ``d``, official); ``Z_r`` has ``2 D`` columns.
     n_init : int, default=1
         k-means++ starts (official: scikit-learn's default, one start since 1.4).
     random_state : None, int, FixedSeed or Generator
@@ -58,7 +60,7 @@ def sskc(
     Returns
     -------
     labels : int64 ndarray (n,)
-    Z_r : dense array (n, 2d), the matrix k-means clustered
+    Z_r : dense array (n, 2D), the matrix k-means clustered
 
     Examples
     --------
@@ -72,7 +74,7 @@ def sskc(
 
     rng = check_random_state(random_state)
     Hc = center_rows(H, renormalize_rows)
-    W = projection_matrix(Hc.shape[1], gamma, rng, variant)
+    W = projection_matrix(Hc.shape[1], gamma, rng, variant, n_components)
     Z = random_fourier_features(Hc, W)
     _, Zr = sinkhorn_factors(Z, sinkhorn_iters)
     labels, _, _ = kmeans(Zr, n_clusters, n_init=n_init, random_state=rng, device=device)
