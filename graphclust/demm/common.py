@@ -13,7 +13,7 @@ from ..validation import check_choice, check_scalar
 from .attributes import ROW_NORMS, reduce_attributes
 from .relations import normalized_relations
 
-__all__ = ["DEMMBase", "sketch_generators", "sketch_sizes"]
+__all__ = ["DEMMBase", "is_multiplex_input", "sketch_generators", "sketch_sizes"]
 
 
 def sketch_sizes(sketch_size: Any, n_relations: int) -> list[int]:
@@ -45,11 +45,51 @@ def sketch_generators(random_state: Any, rng: np.random.Generator, n_relations: 
     return spawn(rng, n_relations)
 
 
+def is_multiplex_input(graph: Any) -> bool:
+    """Whether ``graph`` describes several relations (else it is one graph, one relation).
+
+    A :class:`~graphclust.MultiplexGraph`, a dict, a list or tuple of adjacencies, or a
+    networkx graph whose edges carry a ``"relation"`` attribute.
+    """
+    from collections.abc import Mapping
+
+    from ..graph import MultiplexGraph
+
+    if isinstance(graph, (MultiplexGraph, Mapping)):
+        return True
+    if isinstance(graph, (list, tuple)):
+        return True
+    if hasattr(graph, "edges") and hasattr(graph, "is_directed") and hasattr(graph, "nodes"):
+        return any("relation" in d for *_, d in graph.edges(data=True))
+    return False
+
+
 class DEMMBase(BaseClusterer):
     """Shared machinery of :class:`graphclust.DEMM` and :class:`graphclust.DEMMPlus`."""
 
     _multiplex = True
     _variant = "DEMM"
+
+    def _validate_graph(self, graph: Any, features: Any = None) -> Any:
+        """A multi-relational input as is; a single graph (anything :func:`graphclust.as_graph`
+        reads) becomes a one-relation multiplex graph."""
+        from ..graph import MultiplexGraph, as_graph
+
+        if not is_multiplex_input(graph):
+            g = as_graph(graph, features=features)
+            if g.adjacency.nnz == 0:
+                raise ValueError(f"{type(self).__name__}: the graph has no edges.")
+            graph = MultiplexGraph([g.adjacency], [g.name or "relation_0"], g.features, g.labels, g.node_ids, g.name)
+            features = None
+        elif isinstance(graph, MultiplexGraph) and features is not None:
+            # as_multiplex returns a MultiplexGraph as is: features= must still override its own
+            import dataclasses
+
+            from ..validation import check_features
+
+            graph = dataclasses.replace(graph, features=check_features(features, graph.n_nodes))
+            features = None
+        return super()._validate_graph(graph, features)
 
     # ------------------------------------------------------------------ checks
     def _validate_params(self, graph: Any) -> None:
@@ -79,11 +119,11 @@ class DEMMBase(BaseClusterer):
         return 4.0 if attributed else 0.8
 
     def _dim(self, attributed: bool, n: int, k: int) -> int:
-        """dim; None is 128 with attributes and 2 k (at most n - 1) without."""
+        """dim; None is 128 with attributes and k (at most n - 1) without."""
         if self.dim is not None:
             d = int(self.dim)
         else:
-            d = 128 if attributed else 2 * k
+            d = 128 if attributed else k
         if not attributed:
             if d >= n:
                 if self.dim is not None:
@@ -113,8 +153,20 @@ class DEMMBase(BaseClusterer):
             raise ValueError(f"weights must give {R} non-negative weights, not all zero; got {self.weights!r}.")
         return w / w.sum()
 
-    def _relations(self, graph: Any) -> tuple[list, list, np.ndarray]:
-        return normalized_relations(graph.relations, self_loops=bool(self.self_loops), dtype=np.dtype(self.dtype))
+    def _relations(self, graph: Any, attributed: bool) -> tuple[list, list, np.ndarray]:
+        """Normalised relations. Without attributes, nodes with no edge in any relation get no
+        self-loop: each would add an eigenvalue 1 (a component of its own) at the top of the
+        fused spectrum whose eigenvectors DEMM-NA keeps (our choice; the official code loops
+        every node)."""
+        mask = None
+        if not attributed and self.self_loops:
+            from ..sparse import degrees
+
+            mask = sum(degrees(A) for A in graph.relations) > 0
+            if bool(mask.all()):
+                mask = None
+        return normalized_relations(graph.relations, self_loops=bool(self.self_loops), loop_mask=mask,
+                                    dtype=np.dtype(self.dtype))
 
     def _attributes(self, graph: Any, dim: int, rng: np.random.Generator, ns: Any) -> Any:
         X = reduce_attributes(graph.features, dim, row_norm=self.feature_norm, standardize=bool(self.standardize),

@@ -51,7 +51,7 @@ class DEMM(DEMMBase):
         Paper Table 11: ACM 2, DBLP 4200.
     dim : int, optional
         PCA dimension (None: 256, the official default) or eigenvectors without attributes
-        (None: ``2 * n_clusters``).
+        (None: ``n_clusters``).
     n_outer : int, default=10
     sigma : float, default=1.0
         Kernel bandwidth of ``exp(-||x - y||^2 / sigma)``.
@@ -147,7 +147,7 @@ class DEMM(DEMMBase):
         attributed = self._attributed(graph)
         alpha, d = self._alpha(attributed), self._dim(attributed, n, k)
         dtype = np.dtype(self.dtype)
-        A_hat, _, fro_sq = self._relations(graph)
+        A_hat, _, fro_sq = self._relations(graph, attributed)
         penalty = self._penalty(fro_sq, attributed)
         dense = [A.toarray() for A in A_hat]
         X = self._attributes(graph, d, rng, ns) if attributed else None

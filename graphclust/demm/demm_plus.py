@@ -12,7 +12,7 @@ from .energy import sketched_incidence
 from .fused import FusedAdjacency
 from .random_features import VARIANTS
 from .stage1 import attributeless, faao
-from .stage2 import sskc
+from .stage2 import nearest_centroid, sskc
 
 __all__ = ["DEMMPlus"]
 
@@ -70,7 +70,10 @@ class DEMMPlus(DEMMBase):
         ``L``, terms of the Neumann series (>= 1).
     dim : int, optional
         ``d``: PCA dimension of the attributes, or number of eigenvectors for DEMM-NA. None:
-        128 with attributes, ``2 * n_clusters`` without. Clipped to the attribute count.
+        128 with attributes (paper, ACM), ``n_clusters`` without (our choice: the paper tunes
+        it per dataset, Table 10; eigenvectors beyond the k-th mostly add noise, and with
+        the official stage II, ``D = d`` random frequencies, they cost accuracy). Clipped to
+        the attribute count.
     sketch_size : int or sequence of int, default=64
         ``m``, CountSketch buckets per relation (one int, or one per relation). The estimate
         of each energy has a relative spread of order ``sqrt(2 / m)``: the paper's values
@@ -93,6 +96,11 @@ class DEMMPlus(DEMMBase):
     gamma : "auto" or float, default="auto"
     random_features : {"demm_code", "orf", "rff"}, default="demm_code"
     renormalize_rows : bool, default=False
+    center_rows : bool, optional
+        Centre the rows of ``H`` before stage II. None: True with attributes (official), False
+        for DEMM-NA (our choice: eigenvector coordinates are defined only up to a rotation,
+        so subtracting each row's mean mixes them arbitrarily, and with ``dim=2`` it merges
+        two clusters; the official DEMM-NA centres, ``center_rows=True``).
     n_random_features : int, optional
         Number of random frequencies ``D`` of stage II (None: ``d``, official; the k-means
         then sees ``2 D`` columns). With a small ``d`` (DEMM-NA) the official ``D = d`` is a
@@ -173,6 +181,7 @@ class DEMMPlus(DEMMBase):
         gamma: Any = "auto",
         random_features: str = "demm_code",
         renormalize_rows: bool = False,
+        center_rows: bool | None = None,
         n_random_features: int | None = None,
         self_loops: bool = True,
         feature_norm: str | None = "l2",
@@ -203,6 +212,7 @@ class DEMMPlus(DEMMBase):
         self.gamma = gamma
         self.random_features = random_features
         self.renormalize_rows = renormalize_rows
+        self.center_rows = center_rows
         self.n_random_features = n_random_features
         self.self_loops = self_loops
         self.feature_norm = feature_norm
@@ -241,7 +251,7 @@ class DEMMPlus(DEMMBase):
         attributed = self._attributed(graph)
         alpha, d = self._alpha(attributed), self._dim(attributed, n, k)
         dtype = np.dtype(self.dtype)
-        A_hat, plain, fro_sq = self._relations(graph)
+        A_hat, plain, fro_sq = self._relations(graph, attributed)
         gens = sketch_generators(self.random_state, rng, R)
         sketches = [
             sketched_incidence(B, m, g, self_loop=1.0 if self.self_loops else 0.0, eps=float(self.sketch_eps)).astype(dtype, copy=False)
@@ -270,9 +280,18 @@ class DEMMPlus(DEMMBase):
                 bar.close()
         H = res.H
         gamma = 1.0 / H.shape[1] if self.gamma == "auto" else float(self.gamma)
-        labels, _ = sskc(H, k, gamma=gamma, variant=self.random_features, sinkhorn_iters=int(self.sinkhorn_iters),
+        # DEMM-NA: a node without any edge has a zero row (no structure to embed); k-means runs
+        # on the other rows and such nodes join the nearest cluster mean afterwards
+        rows = np.arange(n) if attributed else np.flatnonzero(ns.to_numpy(fused.weighted_sum.diagonal()) > 0)
+        if rows.size < k:
+            rows = np.arange(n)
+        Hk = H if rows.size == n else H[ns.asarray(rows)]
+        labels, _ = sskc(Hk, k, gamma=gamma, variant=self.random_features, sinkhorn_iters=int(self.sinkhorn_iters),
                          renormalize_rows=bool(self.renormalize_rows),
+                         center=attributed if self.center_rows is None else bool(self.center_rows),
                          n_components=self.n_random_features, n_init=int(self.n_init), random_state=rng,
                          device=ns.name)
+        if rows.size < n:
+            labels = nearest_centroid(H, labels, rows, k)
         self._set_fitted(graph, res, labels, ns)
         self.n_features_in_ = int(H.shape[1])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..backend import namespace_of
 from ..sparse import add_self_loops, degrees, normalize_symmetric
@@ -54,7 +55,7 @@ def frobenius_sq(A: Any) -> float:
 
 
 def normalized_relations(
-    relations: Sequence[Any], *, self_loops: bool = True, dtype: Any = np.float64
+    relations: Sequence[Any], *, self_loops: bool = True, loop_mask: Any = None, dtype: Any = np.float64
 ) -> tuple[list, list, np.ndarray]:
     """Per-relation normalised adjacencies and their squared Frobenius norms.
 
@@ -65,6 +66,8 @@ def normalized_relations(
         Add one unit self-loop to every node before normalising (the official code's
         ``graph_process``, which first removes any existing diagonal). False normalises
         ``A_r`` without its diagonal.
+    loop_mask : boolean array (n,), optional
+        Add the self-loops only at these nodes (default: every node).
     dtype : numpy dtype, default=float64
         Dtype of the normalised matrices (the products run in it).
 
@@ -91,7 +94,14 @@ def normalized_relations(
     A_hat, plain, fro = [], [], []
     for A in relations:
         B = strip_diagonal(A)
-        N = normalize_symmetric(add_self_loops(B) if self_loops else B)
+        if not self_loops:
+            N = normalize_symmetric(B)
+        elif loop_mask is None:
+            N = normalize_symmetric(add_self_loops(B))
+        else:
+            ns = namespace_of(B)
+            loops = ns.sparse.diags(ns.xp.asarray(loop_mask, dtype=B.dtype), format="csr")
+            N = normalize_symmetric(B + loops if ns.is_gpu else sp.csr_array(B + loops))
         fro.append(frobenius_sq(N))
         A_hat.append(N.astype(dtype) if N.dtype != np.dtype(dtype) else N)
         plain.append(B)
