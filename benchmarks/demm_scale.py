@@ -29,6 +29,8 @@ def main(argv=None):
     ap.add_argument("--blocks", type=int, default=5)
     ap.add_argument("--dim", type=int, default=32)
     ap.add_argument("--dtype", default="float32")
+    ap.add_argument("--alpha", type=float, default=20.0)
+    ap.add_argument("--feature-signal", type=float, default=1.0)
     args = ap.parse_args(argv)
 
     import numpy as np
@@ -39,11 +41,11 @@ def main(argv=None):
     load0 = os.getloadavg()[0]
     sizes = [args.n // args.blocks] * args.blocks
     t0 = time.perf_counter()
-    g = gc.datasets.multiplex_sbm(sizes, degrees=(5, 5, 5), signals=(0.9, 0.6, 0.0), n_features=32,
-                                  feature_signal=0.6, dtype=np.float32, random_state=0)
+    g = gc.datasets.multiplex_sbm(sizes, degrees=(5, 5, 5), signals=(0.9, 0.7, 0.0), n_features=32,
+                                  feature_signal=args.feature_signal, dtype=np.float32, random_state=0)
     t_sample = time.perf_counter() - t0
     rss_sample = peak_rss_gib()
-    est = gc.DEMMPlus(args.blocks, alpha=4.0, beta=2.5, n_terms=5, dim=args.dim, sketch_size=10,
+    est = gc.DEMMPlus(args.blocks, alpha=args.alpha, beta=2.5, n_terms=5, dim=args.dim, sketch_size=10,
                       sinkhorn_iters=10, dtype=args.dtype, random_state=0)
     t0 = time.perf_counter()
     est.fit(g)
@@ -54,6 +56,8 @@ def main(argv=None):
     print(f"- command: python {' '.join(sys.argv)}")
     print(f"- machine: {cpu}, {os.cpu_count()} cores, load average {load0:.1f} at start, "
           f"{os.getloadavg()[0]:.1f} at end (shared with other jobs)")
+    print()
+    print(f"alpha {args.alpha}, feature_signal {args.feature_signal}, blocks {args.blocks}")
     print()
     print("| n | relations (stored nnz) | dim | dtype | sampling (s) | DEMM+ fit (s) | peak RSS (GiB) | ARI | "
           "relation weights | noise smallest |")
