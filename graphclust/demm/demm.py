@@ -69,9 +69,9 @@ class DEMM(DEMMBase):
     Examples
     --------
     >>> import graphclust as gc
-    >>> g = gc.datasets.multiplex_sbm([50, 50], degrees=(10, 10), signals=(0.9, 0.0), n_features=16,
-    ...                               random_state=0)
-    >>> est = gc.DEMM(n_clusters=2, dim=16, random_state=0).fit(g)
+    >>> g = gc.datasets.multiplex_sbm([100, 100, 100], degrees=(10, 10, 10), signals=(0.9, 0.7, 0.0),
+    ...                               n_features=32, feature_signal=1.5, random_state=0)
+    >>> est = gc.DEMM(n_clusters=3, dim=32, random_state=0).fit(g)
     >>> gc.metrics.ari(g.labels, est.labels_) > 0.9
     True
     """

@@ -88,7 +88,7 @@ def normalized_relations(
     >>> A_hat[0].toarray()
     array([[0.5, 0.5],
            [0.5, 0.5]])
-    >>> fro.tolist()
+    >>> fro.round(12).tolist()
     [1.0]
     """
     A_hat, plain, fro = [], [], []
