@@ -30,6 +30,7 @@ def main(argv=None):
     ap.add_argument("--dim", type=int, default=32)
     ap.add_argument("--dtype", default="float32")
     ap.add_argument("--alpha", type=float, default=20.0)
+    ap.add_argument("--sketch-size", type=int, default=64)
     ap.add_argument("--feature-signal", type=float, default=1.0)
     args = ap.parse_args(argv)
 
@@ -45,7 +46,7 @@ def main(argv=None):
                                   feature_signal=args.feature_signal, dtype=np.float32, random_state=0)
     t_sample = time.perf_counter() - t0
     rss_sample = peak_rss_gib()
-    est = gc.DEMMPlus(args.blocks, alpha=args.alpha, beta=2.5, n_terms=5, dim=args.dim, sketch_size=10,
+    est = gc.DEMMPlus(args.blocks, alpha=args.alpha, beta=2.5, n_terms=5, dim=args.dim, sketch_size=args.sketch_size,
                       sinkhorn_iters=10, dtype=args.dtype, random_state=0)
     t0 = time.perf_counter()
     est.fit(g)
@@ -57,7 +58,7 @@ def main(argv=None):
     print(f"- machine: {cpu}, {os.cpu_count()} cores, load average {load0:.1f} at start, "
           f"{os.getloadavg()[0]:.1f} at end (shared with other jobs)")
     print()
-    print(f"alpha {args.alpha}, feature_signal {args.feature_signal}, blocks {args.blocks}")
+    print(f"alpha {args.alpha}, feature_signal {args.feature_signal}, blocks {args.blocks}, sketch {args.sketch_size}")
     print()
     print("| n | relations (stored nnz) | dim | dtype | sampling (s) | DEMM+ fit (s) | peak RSS (GiB) | ARI | "
           "relation weights | noise smallest |")
