@@ -30,9 +30,11 @@ _LAZY = {
     "BottomUpHierarchy": "graphclust.hierarchy.bottom_up",
     "TopDownHierarchy": "graphclust.hierarchy.top_down",
     "PamCClustering": "graphclust.contrastive.pamc",
+    "DEMM": "graphclust.demm.demm",
+    "DEMMPlus": "graphclust.demm.demm_plus",
 }
 _SUBMODULES = {
-    "backend", "base", "cli", "datasets", "graph", "hierarchy", "io", "local", "metrics", "registry",
+    "backend", "base", "cli", "datasets", "demm", "graph", "hierarchy", "io", "local", "metrics", "registry",
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding",
     "contrastive", "torch_backend",
 }

@@ -69,6 +69,10 @@ METHODS: dict[str, MethodInfo] = {
         MethodInfo("pamc", "graphclust.contrastive.pamc:PamCClustering", "partition", True, False,
                    "PamC: contrastive deep clustering with meta-node negatives (PyTorch; 'torch' extra)",
                    requires=("torch",)),
+        MethodInfo("demm+", "graphclust.demm.demm_plus:DEMMPlus", "partition", False, True,
+                   "DEMM+: multi-relational Dirichlet-energy clustering in linear memory (arXiv 2508.17388)"),
+        MethodInfo("demm", "graphclust.demm.demm:DEMM", "partition", False, True,
+                   "DEMM: exact (dense) multi-relational Dirichlet-energy clustering, up to ~20k nodes"),
     ]
 }
 

@@ -7,7 +7,8 @@ read from ``data_home`` or the ``GRAPHCLUST_DATA`` environment variable.
 
 Generators: :func:`sbm` (stochastic block model, optionally degree-corrected),
 :func:`planted_local` (planted target cluster with noisy labels), :func:`hsbm` and
-:func:`btsbm` (hierarchical SBMs). All sample in O(n + m).
+:func:`btsbm` (hierarchical SBMs), :func:`multiplex_sbm` (relations of different signal over one
+planted partition). All sample in O(n + m).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["load", "list_datasets", "dataset_path", "SHIPPED", "KNOWN", "SOURCES",
-           "sbm", "planted_local", "hsbm", "btsbm"]
+           "sbm", "planted_local", "hsbm", "btsbm", "multiplex_sbm"]
 
 _DATA_DIR = Path(__file__).parent / "data"
 
@@ -54,6 +55,7 @@ SOURCES = {
 from .hsbm import btsbm, hsbm  # noqa: E402
 from .planted_local import planted_local  # noqa: E402
 from .sbm import sbm  # noqa: E402
+from .multiplex_sbm import multiplex_sbm  # noqa: E402
 
 
 def dataset_path(name: str, data_home: str | os.PathLike | None = None) -> Path:
