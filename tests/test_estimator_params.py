@@ -33,7 +33,8 @@ def _fit(name, est):
         if info.kind == "local":
             return est.fit(nx.karate_club_graph(), 0)
         A, X, _ = planted(sizes=(12, 12))
-        return est.fit(A, features=X if info.requires_features else None)
+        graph = {"r0": A, "r1": A} if info.multiplex else A  # a multiplex method takes relations
+        return est.fit(graph, features=X if info.requires_features or info.multiplex else None)
 
 
 @pytest.mark.parametrize("name, pname, bad", list(_cases()))

@@ -78,6 +78,7 @@ def _sparse_pca(X: Any, k: int, random_state: int) -> np.ndarray:
     ``k < 0.1 min(n, D)``, else 4), applied to ``X - 1 mu^T`` through products with ``X`` and
     its transpose.
     """
+    from ..operators import FunctionOperator
     from ..solvers.randomized import randomized_svd
     from ..sparse import transpose_csr
 
@@ -94,5 +95,5 @@ def _sparse_pca(X: Any, k: int, random_state: int) -> np.ndarray:
         return XT @ M - np.outer(mu, M.sum(axis=0))
 
     start = np.random.default_rng(random_state).standard_normal((D, b))
-    U, s, _ = randomized_svd(matvec, rmatvec, start, n_iter)
+    U, s, _ = randomized_svd(FunctionOperator((n, D), matvec, rmatvec), start, n_iter)
     return np.ascontiguousarray(U[:, :k] * s[:k], dtype=np.float64)

@@ -45,51 +45,11 @@ def sketch_generators(random_state: Any, rng: np.random.Generator, n_relations: 
     return spawn(rng, n_relations)
 
 
-def is_multiplex_input(graph: Any) -> bool:
-    """Whether ``graph`` describes several relations (else it is one graph, one relation).
-
-    A :class:`~graphclust.MultiplexGraph`, a dict, a list or tuple of adjacencies, or a
-    networkx graph whose edges carry a ``"relation"`` attribute.
-    """
-    from collections.abc import Mapping
-
-    from ..graph import MultiplexGraph
-
-    if isinstance(graph, (MultiplexGraph, Mapping)):
-        return True
-    if isinstance(graph, (list, tuple)):
-        return True
-    if hasattr(graph, "edges") and hasattr(graph, "is_directed") and hasattr(graph, "nodes"):
-        return any("relation" in d for *_, d in graph.edges(data=True))
-    return False
-
-
 class DEMMBase(BaseClusterer):
     """Shared machinery of :class:`graphclust.DEMM` and :class:`graphclust.DEMMPlus`."""
 
     _multiplex = True
     _variant = "DEMM"
-
-    def _validate_graph(self, graph: Any, features: Any = None) -> Any:
-        """A multi-relational input as is; a single graph (anything :func:`graphclust.as_graph`
-        reads) becomes a one-relation multiplex graph."""
-        from ..graph import MultiplexGraph, as_graph
-
-        if not is_multiplex_input(graph):
-            g = as_graph(graph, features=features)
-            if g.adjacency.nnz == 0:
-                raise ValueError(f"{type(self).__name__}: the graph has no edges.")
-            graph = MultiplexGraph([g.adjacency], [g.name or "relation_0"], g.features, g.labels, g.node_ids, g.name)
-            features = None
-        elif isinstance(graph, MultiplexGraph) and features is not None:
-            # as_multiplex returns a MultiplexGraph as is: features= must still override its own
-            import dataclasses
-
-            from ..validation import check_features
-
-            graph = dataclasses.replace(graph, features=check_features(features, graph.n_nodes))
-            features = None
-        return super()._validate_graph(graph, features)
 
     # ------------------------------------------------------------------ checks
     def _validate_params(self, graph: Any) -> None:
