@@ -29,9 +29,10 @@ _LAZY = {
     "LocalClustering": "graphclust.local.estimator",
     "BottomUpHierarchy": "graphclust.hierarchy.bottom_up",
     "TopDownHierarchy": "graphclust.hierarchy.top_down",
+    "BootstrapAMGClustering": "graphclust.amg.estimator",
 }
 _SUBMODULES = {
-    "backend", "base", "cli", "datasets", "graph", "hierarchy", "io", "local", "metrics", "registry",
+    "amg", "backend", "base", "cli", "datasets", "graph", "hierarchy", "io", "local", "metrics", "registry",
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels",
 }
 

@@ -58,6 +58,8 @@ METHODS: dict[str, MethodInfo] = {
                    "recursive regularized spectral bisection with Bethe-Hessian stopping"),
         MethodInfo("local", "graphclust.local.estimator:LocalClustering", "local", False, False,
                    "local clustering around a seed: flow diffusion or ACL PageRank, noisy labels (ICLR 2024)"),
+        MethodInfo("bootamg", "graphclust.amg.estimator:BootstrapAMGClustering", "partition", False, False,
+                   "bootstrap-AMG smooth vectors + k-means restarts by modularity, plain or attributed (AMC 2023)"),
     ]
 }
 
