@@ -381,7 +381,10 @@ def smooth_embedding(W: Any, *, tol: float = 1e-10) -> Any:
     # linear dependence rather than the (very different) A-norm scalings of the vectors.
     norms = xp.sqrt((W * W).sum(axis=0))
     W = W[:, norms > 0] / norms[norms > 0]
-    Q, R = xp.linalg.qr(W)
-    Ur, s, _ = xp.linalg.svd(R)
-    keep = s > tol * s.max() if s.size else s > 0
-    return Q @ Ur[:, keep]
+    from ..backend import single_thread
+
+    with single_thread():  # a tall-skinny QR: memory-bound, and threaded BLAS collapses under load
+        Q, R = xp.linalg.qr(W)
+        Ur, s, _ = xp.linalg.svd(R)
+        keep = s > tol * s.max() if s.size else s > 0
+        return Q @ Ur[:, keep]

@@ -292,5 +292,14 @@ def _dense_pseudo_inverse(A: Any) -> Any:
     check_dense((nc, nc), np.float64, what="the dense coarsest-level matrix of the AMG hierarchy",
                 hint="raise max_levels or lower max_coarse so that the coarsest level is smaller, "
                 "or use coarse_solver='gauss_seidel'")
+    from ..backend import single_thread
+
     dense = ns.to_numpy(A.toarray()) if ns.is_gpu else A.toarray()
-    return ns.asarray(scipy.linalg.pinvh(dense))
+    # one BLAS thread: these are small factorizations, and on a shared machine threaded BLAS
+    # was measured to take ten times longer on them
+    with single_thread():
+        try:
+            inv = scipy.linalg.cho_solve(scipy.linalg.cho_factor(dense), np.eye(nc))
+        except np.linalg.LinAlgError:  # only semi-definite (a singular input): pseudo-inverse
+            inv = scipy.linalg.pinvh(dense)
+    return ns.asarray((inv + inv.T) / 2)
