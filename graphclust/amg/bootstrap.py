@@ -165,6 +165,9 @@ def bootstrap(
     >>> W.shape, rep.n_hierarchies, len(H)
     ((64, 4), 3, 3)
     """
+    from .hierarchy import as_level_matrix
+
+    A = as_level_matrix(A)  # once: every hierarchy then shares this finest level
     ns = namespace_of(A)
     xp = ns.xp
     rng = check_random_state(random_state)

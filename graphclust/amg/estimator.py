@@ -94,7 +94,7 @@ class BootstrapAMGClustering(BaseClusterer):
     >>> import networkx as nx
     >>> g = nx.karate_club_graph()
     >>> est = BootstrapAMGClustering(2, max_hierarchies=4, n_restarts=10, random_state=0).fit(g)
-    >>> est.labels_.shape, est.modularity_ > 0.3
+    >>> est.labels_.shape, est.modularity_ > 0.25
     ((34,), True)
     """
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..backend import namespace_of
 from ..memory import check_dense
@@ -134,23 +135,28 @@ class Hierarchy:
             return self
         sizes = np.array([lv.A.shape[0] for lv in self.levels], dtype=np.int64)
         row_off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        ptr_off = np.concatenate([[0], np.cumsum(sizes + 1)]).astype(np.int64)
-        nnz_off = np.concatenate([[0], np.cumsum([lv.A.nnz for lv in self.levels])]).astype(np.int64)
-        indptr = np.concatenate([lv.A.indptr.astype(np.int64) for lv in self.levels])
-        indices = np.concatenate([lv.A.indices.astype(np.int64) for lv in self.levels])
-        data = np.concatenate([lv.A.data for lv in self.levels])
+        coarse = self.levels[1:]
+        # offsets of levels 1.. in the concatenated arrays (entry 0 unused: the finest level
+        # is passed as its own arrays, shared by the hierarchies)
+        ptr_off = np.concatenate([[0, 0], np.cumsum(sizes[1:] + 1)[:-1]]).astype(np.int64)
+        nnz_off = np.concatenate([[0, 0], np.cumsum([lv.A.nnz for lv in coarse])[:-1]]).astype(np.int64)
+        cat = lambda parts, dt: np.concatenate(parts).astype(dt, copy=False) if parts else np.zeros(0, dt)
+        indptr = cat([lv.A.indptr.astype(np.int64) for lv in coarse], np.int64)
+        indices = cat([lv.A.indices.astype(np.int64) for lv in coarse], np.int64)
+        data = cat([lv.A.data for lv in coarse], np.float64)
         agg = np.full(row_off[-1], -1, dtype=np.int64)
         pval = np.zeros(row_off[-1])
-        for l, lv in enumerate(self.levels[1:]):
+        for l, lv in enumerate(coarse):
             P = lv.P
             counts = np.diff(P.indptr)
             rows = np.flatnonzero(counts > 0)
             agg[row_off[l] + rows] = P.indices[P.indptr[rows]]
             pval[row_off[l] + rows] = P.data[P.indptr[rows]]
         inv = np.ascontiguousarray(self._coarse_inverse).ravel() if self.coarse_solver == "dense" else np.zeros(0)
+        A0 = self.levels[0].A
         ws = row_off[-1]
-        self._packed = (row_off, ptr_off, nnz_off, indptr, indices, data, agg, pval, inv,
-                        np.int64(self.coarse_iters), np.zeros(ws), np.zeros(ws))
+        self._packed = (A0.indptr, A0.indices, A0.data, row_off, ptr_off, nnz_off, indptr, indices, data, agg, pval,
+                        inv, np.int64(self.coarse_iters), np.zeros(ws), np.zeros(ws))
         return self
 
     def as_preconditioner(self) -> Any:
@@ -188,9 +194,15 @@ def _preconditioner(shape: tuple[int, int], apply: Any) -> Any:
     return LinearOperator(shape, matvec=matvec, rmatvec=matvec, matmat=matmat, rmatmat=matmat, dtype=np.float64)
 
 
-def _as_level_matrix(A: Any) -> Any:
-    """CSR float64 with sorted int32 indices (what pyamg's kernels take)."""
+def as_level_matrix(A: Any) -> Any:
+    """CSR float64 with sorted int32 indices (what pyamg's kernels take); A itself if it is one.
+
+    Returning A unchanged matters: the bootstrap builds up to 40 hierarchies of one matrix,
+    and they share its finest level instead of holding 40 copies."""
     ns = namespace_of(A)
+    if (not ns.is_gpu and isinstance(A, sp.csr_array) and A.dtype == np.float64 and A.indices.dtype == np.int32
+            and A.has_canonical_format):
+        return A
     A = ns.to_sparse(A).astype(np.float64)
     A.sum_duplicates()
     A.sort_indices()
@@ -259,7 +271,7 @@ def build_hierarchy(
         raise ValueError("smoother='gauss_seidel' is sequential and runs on CPU only; use 'l1_jacobi' on the GPU.")
     if coarse_solver not in COARSE_SOLVERS:
         raise ValueError(f"coarse_solver must be one of {COARSE_SOLVERS}, got {coarse_solver!r}.")
-    A = _as_level_matrix(A)
+    A = as_level_matrix(A)
     levels = [Level(A=A)]
     w_l = ns.xp.asarray(w, dtype=np.float64)
     stagnated = False
@@ -271,8 +283,8 @@ def build_hierarchy(
         stagnated = stagnated or lvl.stagnated
         if lvl.A.shape[0] == 0 or lvl.A.shape[0] == n_l:
             break  # nothing to match (no edges left) or the smooth vector vanished
-        P = _as_level_matrix(lvl.P)
-        levels.append(Level(A=_as_level_matrix(lvl.A), P=P, R=_as_level_matrix(P.T)))
+        P = as_level_matrix(lvl.P)
+        levels.append(Level(A=as_level_matrix(lvl.A), P=P, R=as_level_matrix(P.T)))
         w_l = lvl.w
     if smoother == "l1_jacobi":
         for lv in levels:

@@ -5,8 +5,9 @@ hierarchy per step), most of them on small coarse levels where a Python-level cy
 its time in call overhead: on a 400-vertex graph the Python cycle took 25 times longer than
 the official C code. This kernel runs the cycle in one call.
 
-Layout (built by :mod:`graphclust.amg.hierarchy`): the levels' CSR matrices are concatenated;
-level ``l`` has ``n[l] = row_off[l+1] - row_off[l]`` rows, its indptr (local, starting at 0)
+Layout (built by :mod:`graphclust.amg.hierarchy`): the finest matrix is passed as scipy's own
+arrays (shared by all the hierarchies of a bootstrap, never copied); the CSR matrices of the
+coarser levels are concatenated; level ``l`` has ``n[l] = row_off[l+1] - row_off[l]`` rows, its indptr (local, starting at 0)
 at ``indptr[ptr_off[l] : ptr_off[l] + n[l] + 1]`` and its entries from ``nnz_off[l]``. Every
 prolongator has at most one non-zero per row (matching aggregation), so level ``l``'s
 prolongator is ``agg`` (coarse index or -1) and ``pval`` at ``row_off[l] + i``. ``xs`` and
@@ -43,9 +44,28 @@ def _gs(indptr, p0, indices, data, z0, x, b, o, n, forward):
             x[o + i] = s / diag
 
 
+@njit(cache=True, inline="always")
+def _restrict(indptr, p0, indices, data, z0, xs, bs, o, n, oc, agg, pval):
+    """``b_coarse += Pᵀ (b - A x)`` for the level at rows ``o .. o+n``."""
+    for i in range(n):
+        c = agg[o + i]
+        if c < 0:
+            continue
+        r = bs[o + i]
+        for p in range(indptr[p0 + i], indptr[p0 + i + 1]):
+            r -= data[z0 + p] * xs[o + indices[z0 + p]]
+        bs[oc + c] += pval[o + i] * r
+
+
 @njit(cache=True)
-def vcycle(x, b, row_off, ptr_off, nnz_off, indptr, indices, data, agg, pval, coarse_inv, coarse_iters, xs, bs):
-    """One V-cycle on ``A x = b`` from ``x``; ``x`` is updated in place."""
+def vcycle(x, b, ip0, ix0, dt0, row_off, ptr_off, nnz_off, indptr, indices, data, agg, pval, coarse_inv,
+           coarse_iters, xs, bs):
+    """One V-cycle on ``A x = b`` from ``x``; ``x`` is updated in place.
+
+    The finest matrix is passed apart (``ip0, ix0, dt0``, scipy's own arrays, shared by every
+    hierarchy of a bootstrap); ``indptr, indices, data`` hold levels 1.. (their offsets at
+    ``ptr_off[l], nnz_off[l]``; entries for level 0 unused).
+    """
     L = row_off.shape[0] - 1
     n0 = row_off[1]
     for i in range(n0):
@@ -54,19 +74,15 @@ def vcycle(x, b, row_off, ptr_off, nnz_off, indptr, indices, data, agg, pval, co
     for l in range(L - 1):
         o, n = row_off[l], row_off[l + 1] - row_off[l]
         oc, nc = row_off[l + 1], row_off[l + 2] - row_off[l + 1]
-        p0, z0 = ptr_off[l], nnz_off[l]
-        _gs(indptr, p0, indices, data, z0, xs, bs, o, n, True)
         for i in range(nc):
             bs[oc + i] = 0.0
             xs[oc + i] = 0.0
-        for i in range(n):
-            c = agg[o + i]
-            if c < 0:
-                continue
-            r = bs[o + i]
-            for p in range(indptr[p0 + i], indptr[p0 + i + 1]):
-                r -= data[z0 + p] * xs[o + indices[z0 + p]]
-            bs[oc + c] += pval[o + i] * r
+        if l == 0:
+            _gs(ip0, 0, ix0, dt0, 0, xs, bs, o, n, True)
+            _restrict(ip0, 0, ix0, dt0, 0, xs, bs, o, n, oc, agg, pval)
+        else:
+            _gs(indptr, ptr_off[l], indices, data, nnz_off[l], xs, bs, o, n, True)
+            _restrict(indptr, ptr_off[l], indices, data, nnz_off[l], xs, bs, o, n, oc, agg, pval)
     # coarsest level
     o, n = row_off[L - 1], row_off[L] - row_off[L - 1]
     if coarse_inv.shape[0] > 0:
@@ -79,7 +95,10 @@ def vcycle(x, b, row_off, ptr_off, nnz_off, indptr, indices, data, agg, pval, co
         for i in range(n):
             xs[o + i] = 0.0  # zero initial guess (already so below the finest level)
         for _ in range(coarse_iters):
-            _gs(indptr, ptr_off[L - 1], indices, data, nnz_off[L - 1], xs, bs, o, n, True)
+            if L == 1:
+                _gs(ip0, 0, ix0, dt0, 0, xs, bs, o, n, True)
+            else:
+                _gs(indptr, ptr_off[L - 1], indices, data, nnz_off[L - 1], xs, bs, o, n, True)
     for l in range(L - 2, -1, -1):
         o, n = row_off[l], row_off[l + 1] - row_off[l]
         oc = row_off[l + 1]
@@ -87,6 +106,9 @@ def vcycle(x, b, row_off, ptr_off, nnz_off, indptr, indices, data, agg, pval, co
             c = agg[o + i]
             if c >= 0:
                 xs[o + i] += pval[o + i] * xs[oc + c]
-        _gs(indptr, ptr_off[l], indices, data, nnz_off[l], xs, bs, o, n, False)
+        if l == 0:
+            _gs(ip0, 0, ix0, dt0, 0, xs, bs, o, n, False)
+        else:
+            _gs(indptr, ptr_off[l], indices, data, nnz_off[l], xs, bs, o, n, False)
     for i in range(n0):
         x[i] = xs[i]
