@@ -102,7 +102,7 @@ def main(argv=None):
         c_in = k * c / (1 + (k - 1) * eps)
         c_out = eps * c_in
         n_b = args.n // k
-        g = gc.datasets.sbm([n_b] * k, p_in=c_in / n_b, p_out=c_out / n_b, random_state=0)
+        g = gc.datasets.sbm([n_b] * k, p_in=c_in / args.n, p_out=c_out / args.n, random_state=0)
         run(f"SBM n={args.n} eps={eps}", g.adjacency, np.asarray(g.labels), k, None, args.seeds, rows)
     for name in [d for d in args.datasets.split(",") if d]:
         g = gc.datasets.load(name)
