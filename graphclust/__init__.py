@@ -32,9 +32,10 @@ _LAZY = {
     "PamCClustering": "graphclust.contrastive.pamc",
     "DEMM": "graphclust.demm.demm",
     "DEMMPlus": "graphclust.demm.demm_plus",
+    "BootstrapAMGClustering": "graphclust.amg.estimator",
 }
 _SUBMODULES = {
-    "backend", "base", "cli", "datasets", "demm", "graph", "hierarchy", "io", "local", "metrics", "registry",
+    "amg", "backend", "base", "cli", "datasets", "demm", "graph", "hierarchy", "io", "local", "metrics", "registry",
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding",
     "contrastive", "torch_backend",
 }

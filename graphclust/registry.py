@@ -73,6 +73,8 @@ METHODS: dict[str, MethodInfo] = {
                    "DEMM+: multi-relational Dirichlet-energy clustering in linear memory (arXiv 2508.17388)"),
         MethodInfo("demm", "graphclust.demm.demm:DEMM", "partition", False, True,
                    "DEMM: exact (dense) multi-relational Dirichlet-energy clustering, up to ~20k nodes"),
+        MethodInfo("bootamg", "graphclust.amg.estimator:BootstrapAMGClustering", "partition", False, False,
+                   "bootstrap-AMG smooth vectors + k-means restarts by modularity, plain or attributed (AMC 2023)"),
     ]
 }
 
