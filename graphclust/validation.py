@@ -51,6 +51,8 @@ def check_scalar(
         if not float(value).is_integer():
             raise TypeError(f"{name} must be an integer, got {value!r}.")
         value = int(value)
+        if not -(2**63) <= value < 2**63:  # the kernels take int64: a larger count is refused here
+            raise ValueError(f"{name} must fit in a 64-bit integer, got {value!r}.")
     else:
         value = float(value)
         if not np.isfinite(value):

@@ -51,6 +51,12 @@ class Prepared:
 
 
 
+# Edge weights the push kernels handle without underflow (squares and products of degrees
+# stay normal floats).
+_SMALLEST_WEIGHT = 1e-150
+_WEIGHT_RANGE = 1e200
+
+
 def prepare(graph: Any) -> Prepared:
     """Validate ``graph`` (anything :func:`graphclust.as_graph` accepts) and return its arrays.
 
@@ -79,6 +85,16 @@ def prepare(graph: Any) -> Prepared:
     if indices.dtype not in (np.int32, np.int64):
         indices = indices.astype(np.int64)
     data = np.asarray(A.data, dtype=np.float64)
+    positive = data[data > 0]
+    if positive.size and (positive.min() < _SMALLEST_WEIGHT or positive.max() / positive.min() > _WEIGHT_RANGE):
+        # Found by the property tests: weights near 1e-300 made the push kernels divide by an
+        # underflowed zero (and return an empty cluster when every weight was that small).
+        raise ValueError(
+            f"local clustering: the edge weights span [{positive.min():.3g}, {positive.max():.3g}]; below "
+            f"{_SMALLEST_WEIGHT:g}, or over a range above {_WEIGHT_RANGE:g}, the diffusion's mass and degree "
+            "arithmetic underflows. Rescale the weights (multiplying them all by one constant changes neither "
+            "the clusters nor their conductance)."
+        )
     n = A.shape[0]
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     deg = np.bincount(rows, weights=data, minlength=n).astype(np.float64)

@@ -180,3 +180,12 @@ def test_check_features():
         check_features(np.array([[1.0], [np.nan], [0.0]]), 3)
     with pytest.raises(TypeError, match="features must be numeric"):
         check_features(np.array([["a"], ["b"], ["c"]]), 3)
+
+
+def test_check_scalar_refuses_integers_beyond_int64():
+    # Found by the property tests: max_iters=1e308 passed the check and overflowed in a kernel.
+    from graphclust.validation import check_scalar
+
+    with pytest.raises(ValueError, match="64-bit"):
+        check_scalar(1e308, "max_iters", kind=int, low=1)
+    assert check_scalar(2**62, "max_iters", kind=int, low=1) == 2**62
