@@ -540,7 +540,10 @@ def _probe(args: tuple, n_rows: int, k: int, n_threads: int, cands: list) -> tup
     The leading rows are cut into ``len(cands) * _PROBE_ROUNDS`` slices of equal work, and
     each slice is computed by one candidate (round-robin, the order rotated each round, so
     load from other processes and drift along the rows hit all alike); the score of a
-    candidate is its median time per unit of work. Every variant gives the same bits, so
+    candidate is its median time per unit of work. The time is the CPU time of the process
+    (all its threads), not the wall clock: on a loaded machine the threads are preempted at
+    random, which the wall clock charges to whichever candidate was running, while the CPU time
+    counts the cycles the candidate spent (memory stalls included). Every variant gives the same bits, so
     the probe is part of the product, not extra work: it costs only the time the slower
     candidates lose on their slices. Returns ``(plan, scores, first row not yet computed,
     error code)``, or None when the product is too small to cut into slices worth timing.
@@ -559,9 +562,9 @@ def _probe(args: tuple, n_rows: int, k: int, n_threads: int, cands: list) -> tup
         cand = cands[(v + r) % len(cands)]
         r0, r1 = int(cuts[s]), int(cuts[s + 1])
         work = int(indptr[r1]) + r1 - int(indptr[r0]) - r0
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         code = max(code, _run(args, r0, r1, cand, n_threads))
-        dt = time.perf_counter() - t0
+        dt = time.process_time() - t0
         if work > 0:
             times[cand].append(dt / (work * k))
     scores = {c: float(np.median(t)) for c, t in times.items() if t}
