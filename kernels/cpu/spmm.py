@@ -11,21 +11,33 @@ On a large sparse graph the product is bound by memory latency, not arithmetic: 
 ``A[i, j]`` gathers the row ``X[j, :]`` from a random place of a block far larger than the
 caches (1M x 64 float64 is 512 MB), and the FMAs are nearly free. So the kernel
 
-* runs over rows in parallel (``prange``) with the row's result kept in the output row itself,
-  which stays in L1 while the row is accumulated (no explicit register tile: per nonzero the
-  adds cost a few cycles, while a missed ``X`` row costs about 100 ns);
-* splits the rows into chunks of equal *work* (nonzeros + rows), not equal row counts, so a few
-  heavy rows cannot leave one thread idle;
-* issues software prefetches for the ``X`` rows needed 4-16 nonzeros ahead (blocks larger than
-  L2 only), which keeps many cache-line misses in flight per thread (the out-of-order window
-  alone covers only a few rows of a 64-column block). This is what lifts the kernel beyond a
-  plain row loop;
-* sums a single column (``k = 1``) in a register rather than in the output row;
+* runs over rows in parallel (``prange``), splitting them into chunks of equal *work*
+  (nonzeros + rows), not equal row counts, so a few heavy rows cannot leave one thread idle;
+* can issue software prefetches for the ``X`` rows needed some nonzeros ahead, which keeps
+  more cache-line misses in flight per thread than the out-of-order window does alone;
+* has two forms of the row loop: "row", each row summed in its output row (L1-resident; an
+  axpy per nonzero, as scipy's ``csr_matvecs``), and "blocked", 16 columns at a time summed
+  in registers over the row's nonzeros (no load and store of the output per nonzero, fewer
+  instructions per gathered line, so more gathers fit in the out-of-order window; the row's
+  indices are re-read from L1 for each block), the ``k % 16`` other columns as in "row";
+* sums a single column (``k = 1``) in a register;
 * reads a float32 ``X`` as float32 and accumulates in the result dtype: with float64 weights the
   result is float64 (as scipy's ``A @ X``) while the gathers move half the bytes;
 * checks the CSR structure inside the same pass (a column index out of range or a decreasing
   ``indptr`` sets a flag and the caller raises ``ValueError``), so validation costs no extra
   sweep over ``indices``.
+
+Which form and which prefetch distance are fastest depends on the CPU (how many misses a core
+keeps in flight, how its hardware prefetchers and page walkers treat gathers: on the AMD EPYC
+where the kernel was written a prefetch 8 nonzeros ahead doubled the speed at 16 columns, on an
+Intel Xeon the same constants were slower than scipy on one thread). No constant is tuned to
+one CPU: the first large product of each shape class (dtypes, ``k``, thread count, whether
+``X`` fits in L2 / the last-level cache) times every candidate (both forms x prefetch depths of
+0, 4, 8, 16 and 32 cache lines ahead) on slices of its own rows, by CPU time, interleaved, and
+keeps the fastest for the rest of the process (:func:`spmm_plans` lists the choices). All
+variants sum every row in the same order, so the choice changes the speed, never the bits, and
+the probe is part of that product rather than extra work. Products too small to probe use the
+plain "row" loop without prefetch (scipy's loop) unless their class was decided already.
 
 Column tiling (several passes over ``A``, each gathering a narrow slice of ``X`` that fits in
 the last-level cache) was tried and was 7-9x *slower* than the single pass on the 1M-node
@@ -443,7 +455,7 @@ def _result_dtype(data: np.ndarray, X: np.ndarray) -> np.dtype:
 # hardware prefetchers and page walkers treat gathers), so nothing below is tuned to one CPU:
 # the candidates span a range, and the first large product for a given shape class times them
 # on its own rows and keeps the fastest for the rest of the process (see :func:`_probe`).
-_PREFETCH_LINES = (0, 8, 16, 32)  # candidate prefetch depths, in cache lines of X ahead
+_PREFETCH_LINES = (0, 4, 8, 16, 32)  # candidate prefetch depths, in cache lines of X ahead
 _PROBE_ROUNDS = 3  # every candidate is timed this many times (interleaved); the median counts
 _PROBE_SLICE_WORK = 1 << 21  # (nnz + rows) * k of one probe slice per thread, at most ...
 _PROBE_MIN_SLICE_WORK = 1 << 17  # ... and at least (a shorter slice times mostly the call)
@@ -613,8 +625,8 @@ def csr_spmm(
     """``Y = A @ X (+ beta * addend)`` for a CSR matrix ``A = (data, indices, indptr)`` and a
     dense block ``X``.
 
-    A parallel numba kernel over chunks of rows of equal work, with software prefetch of the
-    gathered rows of ``X`` (see the module docstring for why).
+    A parallel numba kernel over chunks of rows of equal work; its loop form and software
+    prefetch distance are chosen at first use by a short probe (see the module docstring).
 
     Parameters
     ----------
