@@ -161,6 +161,18 @@ def _prefetch_row(X, indices, jj, nnz, n_cols, step, k):
             _prefetch(X, jp, k - 1)
 
 
+@njit(fastmath=False, cache=True, inline="always")
+def _next_index(X, indices, jj, distance, nnz, n_cols, step, k):
+    """``indices[jj]``, or -1 if it lies outside ``[0, n_cols)``; first prefetches the row of
+    ``X`` needed ``distance`` nonzeros ahead (``distance = 0``: no prefetch)."""
+    if distance > 0:
+        _prefetch_row(X, indices, jj + distance, nnz, n_cols, step, k)
+    j = indices[jj]
+    if j < 0 or j >= n_cols:
+        return -1
+    return j
+
+
 @njit(fastmath=False, cache=True)
 def _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, zero):
     """``k = 1``: each row summed in a register (``out`` and ``X`` may alias as far as LLVM
@@ -177,10 +189,8 @@ def _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, 
             error = 1
             continue
         for jj in range(start, stop):
-            if distance > 0:
-                _prefetch_row(X, indices, jj + distance, nnz, n_cols, 1, 1)
-            j = indices[jj]
-            if j < 0 or j >= n_cols:
+            j = _next_index(X, indices, jj, distance, nnz, n_cols, 1, 1)
+            if j < 0:
                 error = 2
                 continue
             acc += data[jj] * X[j, 0]
@@ -198,6 +208,7 @@ def _rows_inplace(indptr, indices, data, X, out, r0, r1, c0, distance, step, add
     k = X.shape[1]
     nnz = indptr[indptr.size - 1]
     error = 0
+    d = distance if c0 == 0 else 0
     for i in range(r0, r1):
         for c in range(c0, k):
             out[i, c] = zero
@@ -207,10 +218,8 @@ def _rows_inplace(indptr, indices, data, X, out, r0, r1, c0, distance, step, add
             error = 1
             continue
         for jj in range(start, stop):
-            if distance > 0 and c0 == 0:
-                _prefetch_row(X, indices, jj + distance, nnz, n_cols, step, k)
-            j = indices[jj]
-            if j < 0 or j >= n_cols:
+            j = _next_index(X, indices, jj, d, nnz, n_cols, step, k)
+            if j < 0:
                 error = 2
                 continue
             v = data[jj]
@@ -243,13 +252,12 @@ def _rows_blocked(indptr, indices, data, X, out, r0, r1, distance, step, addend,
             error = 1
             continue
         for c0 in range(0, kb, 16):
+            d = distance if c0 == 0 else 0
             a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = zero
             b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = zero
             for jj in range(start, stop):
-                if distance > 0 and c0 == 0:
-                    _prefetch_row(X, indices, jj + distance, nnz, n_cols, step, k)
-                j = indices[jj]
-                if j < 0 or j >= n_cols:
+                j = _next_index(X, indices, jj, d, nnz, n_cols, step, k)
+                if j < 0:
                     error = 2
                     continue
                 v = data[jj]
