@@ -15,8 +15,11 @@ caches (1M x 64 float64 is 512 MB), and the FMAs are nearly free. So the kernel
   (nonzeros + rows), not equal row counts, so a few heavy rows cannot leave one thread idle;
 * can issue software prefetches for the ``X`` rows needed some nonzeros ahead, which keeps
   more cache-line misses in flight per thread than the out-of-order window does alone;
-* has two forms of the row loop: "row", each row summed in its output row (L1-resident; an
-  axpy per nonzero, as scipy's ``csr_matvecs``), and "blocked", 16 columns at a time summed
+* has three forms of the row loop: "row", each row summed in its output row (L1-resident; an
+  axpy per nonzero, as scipy's ``csr_matvecs``); "vector", the same with the columns taken 8
+  at a time as one explicit vector multiply and add (LLVM does not vectorise the scalar loop,
+  as it cannot rule out that ``out`` and ``X`` overlap; a fixed vector type also makes the
+  width independent of the vectoriser's cost model); and "blocked", 16 columns at a time summed
   in registers over the row's nonzeros (no load and store of the output per nonzero, fewer
   instructions per gathered line, so more gathers fit in the out-of-order window; the row's
   indices are re-read from L1 for each block), the ``k % 16`` other columns as in "row";
@@ -32,8 +35,8 @@ keeps in flight, how its hardware prefetchers and page walkers treat gathers: on
 where the kernel was written a prefetch 8 nonzeros ahead doubled the speed at 16 columns, on an
 Intel Xeon the same constants were slower than scipy on one thread). No constant is tuned to
 one CPU: the first large product of each shape class (dtypes, ``k``, thread count, whether
-``X`` fits in L2 / the last-level cache) times every candidate (both forms x prefetch depths of
-0, 4, 8, 16 and 32 cache lines ahead) on slices of its own rows, by CPU time, interleaved, and
+``X`` fits in L2 / the last-level cache) times every candidate (the forms x prefetch depths of
+0, 8, 16 and 32 cache lines ahead) on slices of its own rows, by CPU time, interleaved, and
 keeps the fastest for the rest of the process (:func:`spmm_plans` lists the choices). All
 variants sum every row in the same order, so the choice changes the speed, never the bits, and
 the probe is part of that product rather than extra work. Products too small to probe use the
@@ -113,6 +116,59 @@ def _prefetch(typingctx, arr, i, c):
     return sig, codegen
 
 
+_LANES = 8  # columns per vector step of the "row" form (legalised to the CPU's vector width)
+
+
+@intrinsic
+def _axpy_lanes(typingctx, out, i, c, v, X, j):
+    """``out[i, c:c + 8] += v * X[j, c:c + 8]`` as one vector multiply and one vector add.
+
+    Both operands are converted to ``out``'s dtype first and the product is rounded before the
+    add (no FMA contraction), exactly as numba's scalar ``out[i, c] += v * X[j, c]``: the bits
+    are those of the scalar loop. numba cannot tell LLVM that ``out`` and ``X`` do not overlap,
+    so LLVM leaves the scalar loop unvectorised; an explicit vector type makes the width
+    independent of the vectoriser's cost model (LLVM splits it into the CPU's registers:
+    one zmm, two ymm or four xmm). The caller guarantees ``c + 8 <= k`` and valid rows.
+    """
+    sig = types.void(out, i, c, v, X, j)
+
+    def codegen(context, builder, signature, args):
+        oty, ity, cty, vty, xty, jty = signature.args
+
+        def pointer(aryty, ary_val, row, rowty):
+            ary = context.make_array(aryty)(context, builder, ary_val)
+            return cgutils.get_item_pointer2(
+                context,
+                builder,
+                ary.data,
+                cgutils.unpack_tuple(builder, ary.shape),
+                cgutils.unpack_tuple(builder, ary.strides),
+                aryty.layout,
+                [context.cast(builder, row, rowty, types.intp), context.cast(builder, args[2], cty, types.intp)],
+                wraparound=False,
+                boundscheck=False,
+            )
+
+        o_elem = context.get_value_type(oty.dtype)
+        x_elem = context.get_value_type(xty.dtype)
+        o_vec = ir.VectorType(o_elem, _LANES)
+        x_vec = ir.VectorType(x_elem, _LANES)
+        optr = builder.bitcast(pointer(oty, args[0], args[1], ity), o_vec.as_pointer())
+        xptr = builder.bitcast(pointer(xty, args[4], args[5], jty), x_vec.as_pointer())
+        xv = builder.load(xptr, align=xty.dtype.bitwidth // 8)
+        if xty.dtype != oty.dtype:
+            xv = builder.fpext(xv, o_vec)
+        vs = context.cast(builder, args[3], vty, oty.dtype)
+        undef = ir.Constant(o_vec, ir.Undefined)
+        vs = builder.insert_element(undef, vs, ir.Constant(ir.IntType(32), 0))
+        vs = builder.shuffle_vector(vs, undef, ir.Constant(ir.VectorType(ir.IntType(32), _LANES), [0] * _LANES))
+        ov = builder.load(optr, align=oty.dtype.bitwidth // 8)
+        builder.store(builder.fadd(ov, builder.fmul(vs, xv)), optr, align=oty.dtype.bitwidth // 8)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 # --------------------------------------------------------------------------------- the kernels
 @njit(cache=True)
 def _range_bounds(indptr, r0, r1, n_chunks):
@@ -148,32 +204,6 @@ def _balanced_bounds(indptr, n_chunks):
 
 
 @njit(fastmath=False, cache=True)
-def _prefetch_row(X, indices, jj, nnz, n_cols, step, k):
-    """Prefetch every cache line of the row ``X[indices[jj]]`` (nothing past ``nnz``).
-
-    The row need not start on a line boundary, so the last element is prefetched as well:
-    points at most one line apart, first and last element included, touch every line."""
-    if jj < nnz:
-        jp = indices[jj]
-        if jp >= 0 and jp < n_cols:
-            for c in range(0, k, step):
-                _prefetch(X, jp, c)
-            _prefetch(X, jp, k - 1)
-
-
-@njit(fastmath=False, cache=True, inline="always")
-def _next_index(X, indices, jj, distance, nnz, n_cols, step, k):
-    """``indices[jj]``, or -1 if it lies outside ``[0, n_cols)``; first prefetches the row of
-    ``X`` needed ``distance`` nonzeros ahead (``distance = 0``: no prefetch)."""
-    if distance > 0:
-        _prefetch_row(X, indices, jj + distance, nnz, n_cols, step, k)
-    j = indices[jj]
-    if j < 0 or j >= n_cols:
-        return -1
-    return j
-
-
-@njit(fastmath=False, cache=True)
 def _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, zero):
     """``k = 1``: each row summed in a register (``out`` and ``X`` may alias as far as LLVM
     knows, so a sum kept in ``out[i, 0]`` would go through memory at every nonzero)."""
@@ -189,8 +219,12 @@ def _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, 
             error = 1
             continue
         for jj in range(start, stop):
-            j = _next_index(X, indices, jj, distance, nnz, n_cols, 1, 1)
-            if j < 0:
+            if distance > 0 and jj + distance < nnz:
+                jp = indices[jj + distance]
+                if jp >= 0 and jp < n_cols:
+                    _prefetch(X, jp, 0)
+            j = indices[jj]
+            if j < 0 or j >= n_cols:
                 error = 2
                 continue
             acc += data[jj] * X[j, 0]
@@ -200,15 +234,18 @@ def _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, 
     return error
 
 
+# The hot loops below repeat the prefetch and the index check inline rather than calling a
+# helper: with the helper numba/LLVM kept a call in the loop body and the loop ran 1.5x slower.
 @njit(fastmath=False, cache=True)
-def _rows_inplace(indptr, indices, data, X, out, r0, r1, c0, distance, step, addend, beta, zero):
+def _rows_inplace(indptr, indices, data, X, out, r0, r1, c0, distance, step, vector, addend, beta, zero):
     """Columns ``c0:k`` of rows ``r0:r1``, each row summed in its output row (an axpy per
-    nonzero, as scipy's ``csr_matvecs``); prefetch when ``c0 == 0`` and ``distance > 0``."""
+    nonzero, as scipy's ``csr_matvecs``), by scalar steps or (``vector``) by explicit vector
+    steps of 8 columns (:func:`_axpy_lanes`) and scalar ones for the rest; prefetch (the whole
+    row of ``X``, ``distance`` nonzeros ahead) when ``distance > 0``."""
     n_cols = X.shape[0]
     k = X.shape[1]
     nnz = indptr[indptr.size - 1]
     error = 0
-    d = distance if c0 == 0 else 0
     for i in range(r0, r1):
         for c in range(c0, k):
             out[i, c] = zero
@@ -218,13 +255,27 @@ def _rows_inplace(indptr, indices, data, X, out, r0, r1, c0, distance, step, add
             error = 1
             continue
         for jj in range(start, stop):
-            j = _next_index(X, indices, jj, d, nnz, n_cols, step, k)
-            if j < 0:
+            if distance > 0 and jj + distance < nnz:
+                jp = indices[jj + distance]
+                if jp >= 0 and jp < n_cols:
+                    for c in range(0, k, step):
+                        _prefetch(X, jp, c)
+                    _prefetch(X, jp, k - 1)  # rows need not start on a line boundary
+            j = indices[jj]
+            if j < 0 or j >= n_cols:
                 error = 2
                 continue
             v = data[jj]
-            for c in range(c0, k):
-                out[i, c] += v * X[j, c]
+            if vector:
+                c = c0
+                while c + _LANES <= k:
+                    _axpy_lanes(out, i, c, v, X, j)
+                    c += _LANES
+                for c in range(c, k):
+                    out[i, c] += v * X[j, c]
+            else:
+                for c in range(c0, k):
+                    out[i, c] += v * X[j, c]
         if addend is not None:
             for c in range(c0, k):
                 out[i, c] += addend[i, c] * beta
@@ -233,7 +284,7 @@ def _rows_inplace(indptr, indices, data, X, out, r0, r1, c0, distance, step, add
 
 @njit(fastmath=False, cache=True)
 def _rows_blocked(indptr, indices, data, X, out, r0, r1, distance, step, addend, beta, zero):
-    """Rows ``r0:r1`` with the columns in blocks of 16, each block summed in 16 registers over
+    """Rows ``r0:r1`` with the columns in blocks of 16, each block summed in 16 scalars over
     the row's nonzeros (the row's indices and weights are re-read from L1 per block); the
     ``k % 16`` remaining columns as in :func:`_rows_inplace`. The prefetch runs in the first
     block's pass and covers the whole row of ``X``. Per column the sum is the same as in
@@ -256,8 +307,14 @@ def _rows_blocked(indptr, indices, data, X, out, r0, r1, distance, step, addend,
             a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = zero
             b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = zero
             for jj in range(start, stop):
-                j = _next_index(X, indices, jj, d, nnz, n_cols, step, k)
-                if j < 0:
+                if d > 0 and jj + d < nnz:
+                    jp = indices[jj + d]
+                    if jp >= 0 and jp < n_cols:
+                        for c in range(0, k, step):
+                            _prefetch(X, jp, c)
+                        _prefetch(X, jp, k - 1)
+                j = indices[jj]
+                if j < 0 or j >= n_cols:
                     error = 2
                     continue
                 v = data[jj]
@@ -313,7 +370,7 @@ def _rows_blocked(indptr, indices, data, X, out, r0, r1, distance, step, addend,
         if kb < k:
             e = _rows_inplace(
                 indptr, indices, data, X, out, i, i + 1, kb, distance if kb == 0 else 0, step,
-                addend, beta, zero,
+                False, addend, beta, zero,
             )
             error = max(error, e)
     return error
@@ -324,8 +381,8 @@ def _spmm_rows(indptr, indices, data, X, out, r0, r1, form, distance, step, adde
     """``out[r0:r1] = A[r0:r1] @ X`` (``+ beta * addend[r0:r1]`` unless ``addend`` is None);
     returns 0, or an error code for bad CSR structure (1: ``indptr``, 2: a column index).
 
-    ``form``: 0 sums each row in its output row, 1 in registers by blocks of 16 columns (the
-    two give identical bits); ``distance``: prefetch distance in nonzeros (0: no prefetch);
+    ``form``: 0 sums each row in its output row by scalar steps, 2 the same by vector steps of
+    8 columns, 1 in registers by blocks of 16 columns (all give identical bits); ``distance``: prefetch distance in nonzeros (0: no prefetch);
     ``step``: elements of ``X`` per cache line; ``zero``: 0 in the dtype of ``out``.
     The product ``data[jj] * X[j, c]`` is formed in ``result_type(data, X)``, the dtype of
     ``out``; each row is summed in CSR order (as scipy does), whatever the chunking and the
@@ -339,7 +396,9 @@ def _spmm_rows(indptr, indices, data, X, out, r0, r1, form, distance, step, adde
         return _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, zero)
     if form == 1:
         return _rows_blocked(indptr, indices, data, X, out, r0, r1, distance, step, addend, beta, zero)
-    return _rows_inplace(indptr, indices, data, X, out, r0, r1, 0, distance, step, addend, beta, zero)
+    return _rows_inplace(
+        indptr, indices, data, X, out, r0, r1, 0, distance, step, form == 2, addend, beta, zero
+    )
 
 
 @njit(parallel=True, fastmath=False, cache=True)
@@ -463,7 +522,7 @@ def _result_dtype(data: np.ndarray, X: np.ndarray) -> np.dtype:
 # hardware prefetchers and page walkers treat gathers), so nothing below is tuned to one CPU:
 # the candidates span a range, and the first large product for a given shape class times them
 # on its own rows and keeps the fastest for the rest of the process (see :func:`_probe`).
-_PREFETCH_LINES = (0, 4, 8, 16, 32)  # candidate prefetch depths, in cache lines of X ahead
+_PREFETCH_LINES = (0, 8, 16, 32)  # candidate prefetch depths, in cache lines of X ahead
 _PROBE_ROUNDS = 3  # every candidate is timed this many times (interleaved); the median counts
 _PROBE_SLICE_WORK = 1 << 21  # (nnz + rows) * k of one probe slice per thread, at most ...
 _PROBE_MIN_SLICE_WORK = 1 << 17  # ... and at least (a shorter slice times mostly the call)
@@ -504,7 +563,7 @@ def _candidates(k: int, itemsize: int) -> list[tuple[int, int]]:
     """``(form, prefetch distance in nonzeros)`` pairs to try for ``k`` columns."""
     lines = -(-k * itemsize // _CACHE_LINE)
     dists = sorted({max(1, -(-depth // lines)) if depth else 0 for depth in _PREFETCH_LINES})
-    forms = (0, 1) if k >= 16 else (0,)
+    forms = (0,) + ((2,) if k >= _LANES else ()) + ((1,) if k >= 16 else ())
     return [(f, d) for f in forms for d in dists]
 
 
@@ -515,8 +574,9 @@ def spmm_plans() -> dict:
     -------
     plans : dict
         ``{(data dtype, index dtype, X dtype, k, threads, regime): {"form", "distance",
-        "scores"}}``: ``form`` ``"row"`` (each row summed in its output row) or ``"blocked"``
-        (16 columns at a time summed in registers), ``distance`` the prefetch distance in
+        "scores"}}``: ``form`` ``"row"`` (each row summed in its output row), ``"vector"``
+        (the same by explicit 8-column vector steps) or ``"blocked"`` (16 columns at a time
+        summed in registers), ``distance`` the prefetch distance in
         nonzeros (0: none), ``scores`` the median seconds per unit of work of each candidate
         in the probe; ``regime`` 0/1/2 means ``X`` fits in L2 / the last-level cache / neither.
 
@@ -525,7 +585,7 @@ def spmm_plans() -> dict:
     >>> isinstance(spmm_plans(), dict)
     True
     """
-    names = {0: "row", 1: "blocked"}
+    names = {0: "row", 1: "blocked", 2: "vector"}
     return {
         key: {
             "form": names[p[0]],

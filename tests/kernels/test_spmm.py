@@ -66,6 +66,7 @@ def test_every_variant_gives_the_same_bits(monkeypatch, serial, x_dtype, k):
     cands = K._candidates(k, X.itemsize)
     assert (0, 0) in cands and any(d > 0 for _, d in cands)  # no-prefetch and prefetch
     assert ((1, 0) in cands) == (k >= 16)  # register blocks of 16 columns need 16 columns
+    assert ((2, 0) in cands) == (k >= 8)  # vector steps of 8 columns need 8
     results = []
     for plan in cands:
         _force_plan(monkeypatch, plan)
@@ -95,7 +96,7 @@ def test_probe_chooses_once_per_shape_class_and_keeps_the_bits(monkeypatch):
     assert list(plans) == [key]
     cands = K._candidates(16, 8)
     assert len(plans[key]["scores"]) == len(cands)
-    assert plans[key]["form"] in ("row", "blocked") and plans[key]["distance"] >= 0
+    assert plans[key]["form"] in ("row", "vector", "blocked") and plans[key]["distance"] >= 0
     best = min(plans[key]["scores"], key=plans[key]["scores"].get)
     assert best == f"{plans[key]['form']}/{plans[key]['distance']}"
     before = numba.get_num_threads()
@@ -396,7 +397,7 @@ def _two_step(A, X, addend, beta):
     return Y
 
 
-@pytest.mark.parametrize("plan", [(0, 0), (1, 3)])
+@pytest.mark.parametrize("plan", [(0, 0), (1, 3), (2, 2)])
 @pytest.mark.parametrize("serial", [True, False])
 @pytest.mark.parametrize("data_dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("x_dtype", [np.float32, np.float64])
