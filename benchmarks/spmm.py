@@ -349,8 +349,9 @@ def main(argv: list[str] | None = None) -> int:
         lines += bench_graph(name, args, K, numba, max_threads)
     lines += [
         "Kernel (see `kernels/cpu/spmm.py`): rows in parallel over chunks of equal work "
-        "(nonzeros + rows); two loop forms, 'row' (each row summed in its output row, an axpy per "
-        "nonzero as in scipy) and 'blocked' (16 columns at a time summed in registers), each "
+        "(nonzeros + rows); three loop forms, 'row' (each row summed in its output row, an axpy "
+        "per nonzero as in scipy), 'vector' (the same in explicit 8-column vector steps) and "
+        "'blocked' (16 columns at a time summed in scalar registers), each "
         "with software prefetch of the `X` rows some nonzeros ahead or none; float32 blocks read "
         "as float32 and accumulated in the result dtype; CSR structure checked inside the same "
         "pass. 'plan chosen' = form / prefetch distance in nonzeros, picked by the kernel at the "
