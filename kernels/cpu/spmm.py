@@ -11,21 +11,36 @@ On a large sparse graph the product is bound by memory latency, not arithmetic: 
 ``A[i, j]`` gathers the row ``X[j, :]`` from a random place of a block far larger than the
 caches (1M x 64 float64 is 512 MB), and the FMAs are nearly free. So the kernel
 
-* runs over rows in parallel (``prange``) with the row's result kept in the output row itself,
-  which stays in L1 while the row is accumulated (no explicit register tile: per nonzero the
-  adds cost a few cycles, while a missed ``X`` row costs about 100 ns);
-* splits the rows into chunks of equal *work* (nonzeros + rows), not equal row counts, so a few
-  heavy rows cannot leave one thread idle;
-* issues software prefetches for the ``X`` rows needed 4-16 nonzeros ahead (blocks larger than
-  L2 only), which keeps many cache-line misses in flight per thread (the out-of-order window
-  alone covers only a few rows of a 64-column block). This is what lifts the kernel beyond a
-  plain row loop;
-* sums a single column (``k = 1``) in a register rather than in the output row;
+* runs over rows in parallel (``prange``), splitting them into chunks of equal *work*
+  (nonzeros + rows), not equal row counts, so a few heavy rows cannot leave one thread idle;
+* can issue software prefetches for the ``X`` rows needed some nonzeros ahead, which keeps
+  more cache-line misses in flight per thread than the out-of-order window does alone;
+* has three forms of the row loop: "row", each row summed in its output row (L1-resident; an
+  axpy per nonzero, as scipy's ``csr_matvecs``); "vector", the same with the columns taken 8
+  at a time as one explicit vector multiply and add (LLVM does not vectorise the scalar loop,
+  as it cannot rule out that ``out`` and ``X`` overlap; a fixed vector type also makes the
+  width independent of the vectoriser's cost model); and "blocked", 16 columns at a time summed
+  in registers over the row's nonzeros (no load and store of the output per nonzero, fewer
+  instructions per gathered line, so more gathers fit in the out-of-order window; the row's
+  indices are re-read from L1 for each block), the ``k % 16`` other columns as in "row";
+* sums a single column (``k = 1``) in a register;
 * reads a float32 ``X`` as float32 and accumulates in the result dtype: with float64 weights the
   result is float64 (as scipy's ``A @ X``) while the gathers move half the bytes;
 * checks the CSR structure inside the same pass (a column index out of range or a decreasing
   ``indptr`` sets a flag and the caller raises ``ValueError``), so validation costs no extra
   sweep over ``indices``.
+
+Which form and which prefetch distance are fastest depends on the CPU (how many misses a core
+keeps in flight, how its hardware prefetchers and page walkers treat gathers: on the AMD EPYC
+where the kernel was written a prefetch 8 nonzeros ahead doubled the speed at 16 columns, on an
+Intel Xeon the same constants were slower than scipy on one thread). No constant is tuned to
+one CPU: the first large product of each shape class (dtypes, ``k``, thread count, whether
+``X`` fits in L2 / the last-level cache) times every candidate (the forms x prefetch depths of
+0, 8, 16 and 32 cache lines ahead) on slices of its own rows, by CPU time, interleaved, and
+keeps the fastest for the rest of the process (:func:`spmm_plans` lists the choices). All
+variants sum every row in the same order, so the choice changes the speed, never the bits, and
+the probe is part of that product rather than extra work. Products too small to probe use the
+plain "row" loop without prefetch (scipy's loop) unless their class was decided already.
 
 Column tiling (several passes over ``A``, each gathering a narrow slice of ``X`` that fits in
 the last-level cache) was tried and was 7-9x *slower* than the single pass on the 1M-node
@@ -39,6 +54,9 @@ It is therefore not used. (Wide blocks of small graphs are another regime: there
 """
 from __future__ import annotations
 
+import functools
+import time
+from pathlib import Path
 from typing import Any
 
 import numba
@@ -54,11 +72,11 @@ __all__ = [
     "csr_transpose",
     "locality_order",
     "permute_symmetric",
+    "spmm_plans",
 ]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _CACHE_LINE = 64
-_NO_PREFETCH_BYTES = 1 << 20
 
 
 # --------------------------------------------------------------------------- prefetch intrinsic
@@ -98,81 +116,139 @@ def _prefetch(typingctx, arr, i, c):
     return sig, codegen
 
 
+_LANES = 8  # columns per vector step of the "row" form (legalised to the CPU's vector width)
+
+
+@intrinsic
+def _axpy_lanes(typingctx, out, i, c, v, X, j):
+    """``out[i, c:c + 8] += v * X[j, c:c + 8]`` as one vector multiply and one vector add.
+
+    Both operands are converted to ``out``'s dtype first and the product is rounded before the
+    add (no FMA contraction), exactly as numba's scalar ``out[i, c] += v * X[j, c]``: the bits
+    are those of the scalar loop. numba cannot tell LLVM that ``out`` and ``X`` do not overlap,
+    so LLVM leaves the scalar loop unvectorised; an explicit vector type makes the width
+    independent of the vectoriser's cost model (LLVM splits it into the CPU's registers:
+    one zmm, two ymm or four xmm). The caller guarantees ``c + 8 <= k`` and valid rows.
+    """
+    sig = types.void(out, i, c, v, X, j)
+
+    def codegen(context, builder, signature, args):
+        oty, ity, cty, vty, xty, jty = signature.args
+
+        def pointer(aryty, ary_val, row, rowty):
+            ary = context.make_array(aryty)(context, builder, ary_val)
+            return cgutils.get_item_pointer2(
+                context,
+                builder,
+                ary.data,
+                cgutils.unpack_tuple(builder, ary.shape),
+                cgutils.unpack_tuple(builder, ary.strides),
+                aryty.layout,
+                [context.cast(builder, row, rowty, types.intp), context.cast(builder, args[2], cty, types.intp)],
+                wraparound=False,
+                boundscheck=False,
+            )
+
+        o_elem = context.get_value_type(oty.dtype)
+        x_elem = context.get_value_type(xty.dtype)
+        o_vec = ir.VectorType(o_elem, _LANES)
+        x_vec = ir.VectorType(x_elem, _LANES)
+        optr = builder.bitcast(pointer(oty, args[0], args[1], ity), o_vec.as_pointer())
+        xptr = builder.bitcast(pointer(xty, args[4], args[5], jty), x_vec.as_pointer())
+        xv = builder.load(xptr, align=xty.dtype.bitwidth // 8)
+        if xty.dtype != oty.dtype:
+            xv = builder.fpext(xv, o_vec)
+        vs = context.cast(builder, args[3], vty, oty.dtype)
+        undef = ir.Constant(o_vec, ir.Undefined)
+        vs = builder.insert_element(undef, vs, ir.Constant(ir.IntType(32), 0))
+        vs = builder.shuffle_vector(vs, undef, ir.Constant(ir.VectorType(ir.IntType(32), _LANES), [0] * _LANES))
+        ov = builder.load(optr, align=oty.dtype.bitwidth // 8)
+        builder.store(builder.fadd(ov, builder.fmul(vs, xv)), optr, align=oty.dtype.bitwidth // 8)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 # --------------------------------------------------------------------------------- the kernels
 @njit(cache=True)
-def _balanced_bounds(indptr, n_chunks):
-    """Row boundaries of ``n_chunks`` chunks of about equal work ``nnz(rows) + rows``.
+def _range_bounds(indptr, r0, r1, n_chunks):
+    """Row boundaries of ``n_chunks`` chunks of ``[r0, r1)`` of about equal work
+    ``nnz(rows) + rows``.
 
     Binary search on the virtual cumulative cost ``indptr[r] + r`` (never materialised);
     the boundaries are made non-decreasing even if ``indptr`` is not (the kernel flags that).
     """
-    n = indptr.size - 1
-    total = np.int64(indptr[n]) + n
+    base = np.int64(indptr[r0]) + r0
+    total = np.int64(indptr[r1]) + r1 - base
     bounds = np.empty(n_chunks + 1, dtype=np.int64)
-    bounds[0] = 0
+    bounds[0] = r0
     for t in range(1, n_chunks):
-        target = total * t // n_chunks
-        lo = 0
-        hi = n
+        target = base + total * t // n_chunks
+        lo = r0
+        hi = r1
         while lo < hi:  # first r with indptr[r] + r >= target
             mid = (lo + hi) // 2
             if np.int64(indptr[mid]) + mid < target:
                 lo = mid + 1
             else:
                 hi = mid
-        bounds[t] = max(lo, bounds[t - 1])
-    bounds[n_chunks] = n
+        bounds[t] = min(max(lo, bounds[t - 1]), r1)
+    bounds[n_chunks] = r1
     return bounds
 
 
-@njit(fastmath=False, cache=True)
-def _spmm_rows(indptr, indices, data, X, out, r0, r1, distance, step, addend, beta):
-    """``out[r0:r1] = A[r0:r1] @ X`` (``+ beta * addend[r0:r1]`` unless ``addend`` is None);
-    returns 0, or an error code for bad CSR structure.
+@njit(cache=True)
+def _balanced_bounds(indptr, n_chunks):
+    """Row boundaries of ``n_chunks`` chunks of all rows, of about equal work."""
+    return _range_bounds(indptr, 0, indptr.size - 1, n_chunks)
 
-    ``distance``: prefetch distance in nonzeros (0: no prefetch); ``step``: elements of ``X``
-    per cache line.
-    The product ``data[jj] * X[j, c]`` is formed in ``result_type(data, X)``, the dtype of
-    ``out``; each row is summed in CSR order (as scipy does), whatever the chunking. With an
-    ``addend``, the finished row then gets ``addend[i, c] * beta`` (rounded in ``out``'s dtype)
-    added while it is still in L1: the same two roundings as numpy's
-    ``tmp = addend * beta; out += tmp``, without two more sweeps over the block.
-    ``addend=None`` compiles a specialisation in which numba prunes the ``addend is not None``
-    branches (its dead-branch pruning on arguments typed None): the plain product keeps the
-    code it had before the addend existed.
-    """
+
+@njit(fastmath=False, cache=True)
+def _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, zero):
+    """``k = 1``: each row summed in a register (``out`` and ``X`` may alias as far as LLVM
+    knows, so a sum kept in ``out[i, 0]`` would go through memory at every nonzero)."""
+    n_cols = X.shape[0]
+    nnz = indptr[indptr.size - 1]
+    error = 0
+    for i in range(r0, r1):
+        out[i, 0] = zero
+        acc = zero
+        start = indptr[i]
+        stop = indptr[i + 1]
+        if start > stop or start < 0 or stop > nnz:
+            error = 1
+            continue
+        for jj in range(start, stop):
+            if distance > 0 and jj + distance < nnz:
+                jp = indices[jj + distance]
+                if jp >= 0 and jp < n_cols:
+                    _prefetch(X, jp, 0)
+            j = indices[jj]
+            if j < 0 or j >= n_cols:
+                error = 2
+                continue
+            acc += data[jj] * X[j, 0]
+        if addend is not None:
+            acc += addend[i, 0] * beta
+        out[i, 0] = acc
+    return error
+
+
+# The hot loops below repeat the prefetch and the index check inline rather than calling a
+# helper: with the helper numba/LLVM kept a call in the loop body and the loop ran 1.5x slower.
+@njit(fastmath=False, cache=True)
+def _rows_inplace(indptr, indices, data, X, out, r0, r1, c0, distance, step, vector, addend, beta, zero):
+    """Columns ``c0:k`` of rows ``r0:r1``, each row summed in its output row (an axpy per
+    nonzero, as scipy's ``csr_matvecs``), by scalar steps or (``vector``) by explicit vector
+    steps of 8 columns (:func:`_axpy_lanes`) and scalar ones for the rest; prefetch (the whole
+    row of ``X``, ``distance`` nonzeros ahead) when ``distance > 0``."""
     n_cols = X.shape[0]
     k = X.shape[1]
     nnz = indptr[indptr.size - 1]
     error = 0
-    if k == 1:
-        # a single column: accumulate in a register (out and X may alias as far as LLVM
-        # knows, so a sum kept in out[i, 0] would go through memory at every nonzero)
-        for i in range(r0, r1):
-            out[i, 0] = 0
-            acc = out[i, 0]
-            start = indptr[i]
-            stop = indptr[i + 1]
-            if start > stop or start < 0 or stop > nnz:
-                error = 1
-                continue
-            for jj in range(start, stop):
-                if distance > 0 and jj + distance < nnz:
-                    jp = indices[jj + distance]
-                    if jp >= 0 and jp < n_cols:
-                        _prefetch(X, jp, 0)
-                j = indices[jj]
-                if j < 0 or j >= n_cols:
-                    error = 2
-                    continue
-                acc += data[jj] * X[j, 0]
-            if addend is not None:
-                acc += addend[i, 0] * beta
-            out[i, 0] = acc
-        return error
     for i in range(r0, r1):
-        for c in range(k):
-            out[i, c] = 0
+        for c in range(c0, k):
+            out[i, c] = zero
         start = indptr[i]
         stop = indptr[i + 1]
         if start > stop or start < 0 or stop > nnz:
@@ -184,36 +260,166 @@ def _spmm_rows(indptr, indices, data, X, out, r0, r1, distance, step, addend, be
                 if jp >= 0 and jp < n_cols:
                     for c in range(0, k, step):
                         _prefetch(X, jp, c)
+                    _prefetch(X, jp, k - 1)  # rows need not start on a line boundary
             j = indices[jj]
             if j < 0 or j >= n_cols:
                 error = 2
                 continue
             v = data[jj]
-            for c in range(k):
-                out[i, c] += v * X[j, c]
+            if vector:
+                c = c0
+                while c + _LANES <= k:
+                    _axpy_lanes(out, i, c, v, X, j)
+                    c += _LANES
+                for c in range(c, k):
+                    out[i, c] += v * X[j, c]
+            else:
+                for c in range(c0, k):
+                    out[i, c] += v * X[j, c]
         if addend is not None:
-            for c in range(k):
+            for c in range(c0, k):
                 out[i, c] += addend[i, c] * beta
     return error
 
 
+@njit(fastmath=False, cache=True)
+def _rows_blocked(indptr, indices, data, X, out, r0, r1, distance, step, addend, beta, zero):
+    """Rows ``r0:r1`` with the columns in blocks of 16, each block summed in 16 scalars over
+    the row's nonzeros (the row's indices and weights are re-read from L1 per block); the
+    ``k % 16`` remaining columns as in :func:`_rows_inplace`. The prefetch runs in the first
+    block's pass and covers the whole row of ``X``. Per column the sum is the same as in
+    :func:`_rows_inplace` (zero, then the nonzeros in CSR order): the bits are identical."""
+    n_cols = X.shape[0]
+    k = X.shape[1]
+    kb = k - k % 16
+    nnz = indptr[indptr.size - 1]
+    error = 0
+    for i in range(r0, r1):
+        start = indptr[i]
+        stop = indptr[i + 1]
+        if start > stop or start < 0 or stop > nnz:
+            for c in range(k):
+                out[i, c] = zero
+            error = 1
+            continue
+        for c0 in range(0, kb, 16):
+            d = distance if c0 == 0 else 0
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = zero
+            b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = zero
+            for jj in range(start, stop):
+                if d > 0 and jj + d < nnz:
+                    jp = indices[jj + d]
+                    if jp >= 0 and jp < n_cols:
+                        for c in range(0, k, step):
+                            _prefetch(X, jp, c)
+                        _prefetch(X, jp, k - 1)
+                j = indices[jj]
+                if j < 0 or j >= n_cols:
+                    error = 2
+                    continue
+                v = data[jj]
+                a0 += v * X[j, c0]
+                a1 += v * X[j, c0 + 1]
+                a2 += v * X[j, c0 + 2]
+                a3 += v * X[j, c0 + 3]
+                a4 += v * X[j, c0 + 4]
+                a5 += v * X[j, c0 + 5]
+                a6 += v * X[j, c0 + 6]
+                a7 += v * X[j, c0 + 7]
+                b0 += v * X[j, c0 + 8]
+                b1 += v * X[j, c0 + 9]
+                b2 += v * X[j, c0 + 10]
+                b3 += v * X[j, c0 + 11]
+                b4 += v * X[j, c0 + 12]
+                b5 += v * X[j, c0 + 13]
+                b6 += v * X[j, c0 + 14]
+                b7 += v * X[j, c0 + 15]
+            if addend is not None:
+                a0 += addend[i, c0] * beta
+                a1 += addend[i, c0 + 1] * beta
+                a2 += addend[i, c0 + 2] * beta
+                a3 += addend[i, c0 + 3] * beta
+                a4 += addend[i, c0 + 4] * beta
+                a5 += addend[i, c0 + 5] * beta
+                a6 += addend[i, c0 + 6] * beta
+                a7 += addend[i, c0 + 7] * beta
+                b0 += addend[i, c0 + 8] * beta
+                b1 += addend[i, c0 + 9] * beta
+                b2 += addend[i, c0 + 10] * beta
+                b3 += addend[i, c0 + 11] * beta
+                b4 += addend[i, c0 + 12] * beta
+                b5 += addend[i, c0 + 13] * beta
+                b6 += addend[i, c0 + 14] * beta
+                b7 += addend[i, c0 + 15] * beta
+            out[i, c0] = a0
+            out[i, c0 + 1] = a1
+            out[i, c0 + 2] = a2
+            out[i, c0 + 3] = a3
+            out[i, c0 + 4] = a4
+            out[i, c0 + 5] = a5
+            out[i, c0 + 6] = a6
+            out[i, c0 + 7] = a7
+            out[i, c0 + 8] = b0
+            out[i, c0 + 9] = b1
+            out[i, c0 + 10] = b2
+            out[i, c0 + 11] = b3
+            out[i, c0 + 12] = b4
+            out[i, c0 + 13] = b5
+            out[i, c0 + 14] = b6
+            out[i, c0 + 15] = b7
+        if kb < k:
+            e = _rows_inplace(
+                indptr, indices, data, X, out, i, i + 1, kb, distance if kb == 0 else 0, step,
+                False, addend, beta, zero,
+            )
+            error = max(error, e)
+    return error
+
+
+@njit(fastmath=False, cache=True)
+def _spmm_rows(indptr, indices, data, X, out, r0, r1, form, distance, step, addend, beta, zero):
+    """``out[r0:r1] = A[r0:r1] @ X`` (``+ beta * addend[r0:r1]`` unless ``addend`` is None);
+    returns 0, or an error code for bad CSR structure (1: ``indptr``, 2: a column index).
+
+    ``form``: 0 sums each row in its output row by scalar steps, 2 the same by vector steps of
+    8 columns, 1 in registers by blocks of 16 columns (all give identical bits); ``distance``: prefetch distance in nonzeros (0: no prefetch);
+    ``step``: elements of ``X`` per cache line; ``zero``: 0 in the dtype of ``out``.
+    The product ``data[jj] * X[j, c]`` is formed in ``result_type(data, X)``, the dtype of
+    ``out``; each row is summed in CSR order (as scipy does), whatever the chunking and the
+    form. With an ``addend``, the finished row then gets ``addend[i, c] * beta`` (rounded in
+    ``out``'s dtype) added while it is still in L1 or in registers: the same two roundings as
+    numpy's ``tmp = addend * beta; out += tmp``, without two more sweeps over the block.
+    ``addend=None`` compiles a specialisation in which numba prunes the ``addend is not None``
+    branches (its dead-branch pruning on arguments typed None).
+    """
+    if X.shape[1] == 1:
+        return _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, zero)
+    if form == 1:
+        return _rows_blocked(indptr, indices, data, X, out, r0, r1, distance, step, addend, beta, zero)
+    return _rows_inplace(
+        indptr, indices, data, X, out, r0, r1, 0, distance, step, form == 2, addend, beta, zero
+    )
+
+
 @njit(parallel=True, fastmath=False, cache=True)
-def _spmm_kernel(indptr, indices, data, X, out, bounds, distance, step, errors, addend, beta):
+def _spmm_kernel(indptr, indices, data, X, out, bounds, form, distance, step, errors, addend, beta, zero):
     """Row chunks ``bounds[c]:bounds[c + 1]`` in parallel; chunk errors into ``errors``."""
     for ch in prange(bounds.size - 1):
         errors[ch] = _spmm_rows(
-            indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], distance, step, addend, beta
+            indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], form, distance, step,
+            addend, beta, zero,
         )
 
 
 # the same loop without the thread pool, for small products: waking the pool costs tens of
 # microseconds on an idle machine and milliseconds on a busy one, more than a small product
 @njit(fastmath=False, cache=True)
-def _spmm_kernel_serial(indptr, indices, data, X, out, bounds, distance, step, errors, addend, beta):
+def _spmm_kernel_serial(indptr, indices, data, X, out, bounds, form, distance, step, errors, addend, beta, zero):
     """Serial twin of :func:`_spmm_kernel` (a distinct function, so numba's cache keeps both)."""
     for ch in range(bounds.size - 1):
         errors[ch] = _spmm_rows(
-            indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], distance, step, addend, beta
+            indptr, indices, data, X, out, bounds[ch], bounds[ch + 1], form, distance, step,
+            addend, beta, zero,
         )
 
 
@@ -311,21 +517,139 @@ def _result_dtype(data: np.ndarray, X: np.ndarray) -> np.dtype:
     return dtype if dtype in _FLOATS else np.dtype(np.float64)
 
 
-def _default_distance(k: int, itemsize: int, n_cols: int) -> int:
-    """Prefetch distance in nonzeros.
+# ------------------------------------------------------------------- choosing the loop variant
+# The best loop differs between CPUs (how many cache misses one core keeps in flight, how its
+# hardware prefetchers and page walkers treat gathers), so nothing below is tuned to one CPU:
+# the candidates span a range, and the first large product for a given shape class times them
+# on its own rows and keeps the fastest for the rest of the process (see :func:`_probe`).
+_PREFETCH_LINES = (0, 8, 16, 32)  # candidate prefetch depths, in cache lines of X ahead
+_PROBE_ROUNDS = 3  # every candidate is timed this many times (interleaved); the median counts
+_PROBE_SLICE_WORK = 1 << 21  # (nnz + rows) * k of one probe slice per thread, at most ...
+_PROBE_MIN_SLICE_WORK = 1 << 17  # ... and at least (a shorter slice times mostly the call)
+_DEFAULT_PLAN = (0, 0)  # no decision yet and too small to probe: scipy's own loop
+_PLANS: dict = {}
 
-    Tuned on the 1M-node benchmark graph (2-core AMD EPYC, medians under load): 16 nonzeros
-    ahead for rows of one cache line (k = 1: 2.4x faster than no prefetch for float64), 8 for
-    rows of 2-4 lines (k = 16), 4 for rows of 8 lines (k = 64 float64); much farther ahead
-    (32 nonzeros at k = 16) evicts prefetched lines before use and loses most of the gain. A
-    block that fits in L2 (taken as 1 MB) needs no prefetch.
+
+@functools.lru_cache(maxsize=1)
+def _cache_sizes() -> tuple[int, int]:
+    """(L2 bytes of one core, last-level cache bytes) read from sysfs; 0 where unknown."""
+    sizes = {}
+    for d in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            if (d / "type").read_text().strip() == "Instruction":
+                continue
+            level = int((d / "level").read_text())
+            text = (d / "size").read_text().strip().upper()
+        except (OSError, ValueError):
+            continue
+        mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+        try:
+            sizes[level] = int(text.rstrip("KMG")) * mult
+        except ValueError:
+            continue
+    return sizes.get(2, 0), sizes[max(sizes)] if sizes else 0
+
+
+def _regime(x_bytes: int) -> int:
+    """Where the block ``X`` lives: 0 in a core's L2, 1 in the last-level cache, 2 beyond
+    (-1 when the cache sizes are unknown): one decision per regime."""
+    l2, llc = _cache_sizes()
+    if not llc:
+        return -1
+    return 0 if x_bytes <= l2 else (1 if x_bytes <= llc else 2)
+
+
+def _candidates(k: int, itemsize: int) -> list[tuple[int, int]]:
+    """``(form, prefetch distance in nonzeros)`` pairs to try for ``k`` columns."""
+    lines = -(-k * itemsize // _CACHE_LINE)
+    dists = sorted({max(1, -(-depth // lines)) if depth else 0 for depth in _PREFETCH_LINES})
+    forms = (0,) + ((2,) if k >= _LANES else ()) + ((1,) if k >= 16 else ())
+    return [(f, d) for f in forms for d in dists]
+
+
+def spmm_plans() -> dict:
+    """The loop variants chosen so far in this process, one per shape class.
+
+    Returns
+    -------
+    plans : dict
+        ``{(data dtype, index dtype, X dtype, k, threads, regime): {"form", "distance",
+        "scores"}}``: ``form`` ``"row"`` (each row summed in its output row), ``"vector"``
+        (the same by explicit 8-column vector steps) or ``"blocked"`` (16 columns at a time
+        summed in registers), ``distance`` the prefetch distance in
+        nonzeros (0: none), ``scores`` the median seconds per unit of work of each candidate
+        in the probe; ``regime`` 0/1/2 means ``X`` fits in L2 / the last-level cache / neither.
+
+    Examples
+    --------
+    >>> isinstance(spmm_plans(), dict)
+    True
     """
-    if n_cols * k * itemsize <= _NO_PREFETCH_BYTES:
-        return 0
-    lines = max(1, -(-k * itemsize // _CACHE_LINE))
-    if lines == 1:
-        return 16
-    return int(min(8, max(4, 32 // lines)))
+    names = {0: "row", 1: "blocked", 2: "vector"}
+    return {
+        key: {
+            "form": names[p[0]],
+            "distance": p[1],
+            "scores": {f"{names[f]}/{d}": s for (f, d), s in scores.items()},
+        }
+        for key, (p, scores) in _PLANS.items()
+    }
+
+
+def _run(args: tuple, r0: int, r1: int, plan: tuple[int, int], n_threads: int) -> int:
+    """Rows ``r0:r1`` with ``plan``; returns the error code (0: none)."""
+    indptr, indices, data, X, out, step, addend, beta, zero = args
+    form, distance = plan
+    if n_threads > 1:
+        # several chunks per thread: prange hands each thread a contiguous run of chunks, and
+        # the chunks have equal work, so the runs do too; more only add scheduling overhead
+        n_chunks = int(max(1, min(r1 - r0, 8 * n_threads)))
+        bounds = _range_bounds(indptr, r0, r1, n_chunks)
+        kernel = _spmm_kernel
+    else:
+        bounds = np.array([r0, r1], dtype=np.int64)
+        kernel = _spmm_kernel_serial
+    errors = np.zeros(bounds.size - 1, dtype=np.int8)
+    kernel(indptr, indices, data, X, out, bounds, form, distance, step, errors, addend, beta, zero)
+    return int(errors.max())
+
+
+def _probe(args: tuple, n_rows: int, k: int, n_threads: int, cands: list) -> tuple:
+    """Time the candidates on the first rows of the product itself and keep the fastest.
+
+    The leading rows are cut into ``len(cands) * _PROBE_ROUNDS`` slices of equal work, and
+    each slice is computed by one candidate (round-robin, the order rotated each round, so
+    load from other processes and drift along the rows hit all alike); the score of a
+    candidate is its median time per unit of work. The time is the CPU time of the process
+    (all its threads), not the wall clock: on a loaded machine the threads are preempted at
+    random, which the wall clock charges to whichever candidate was running, while the CPU time
+    counts the cycles the candidate spent (memory stalls included). Every variant gives the same bits, so
+    the probe is part of the product, not extra work: it costs only the time the slower
+    candidates lose on their slices. Returns ``(plan, scores, first row not yet computed,
+    error code)``, or None when the product is too small to cut into slices worth timing.
+    """
+    indptr = args[0]
+    total = (int(indptr[-1]) + n_rows) * k
+    n_slices = len(cands) * _PROBE_ROUNDS
+    slice_work = min(_PROBE_SLICE_WORK * n_threads, total // (2 * n_slices))
+    if slice_work < _PROBE_MIN_SLICE_WORK * n_threads or n_rows < 2 * n_slices:
+        return None
+    cuts = _balanced_bounds(indptr, max(2 * n_slices, total // slice_work))
+    times: dict = {c: [] for c in cands}
+    code = 0
+    for s in range(n_slices):
+        r, v = divmod(s, len(cands))
+        cand = cands[(v + r) % len(cands)]
+        r0, r1 = int(cuts[s]), int(cuts[s + 1])
+        work = int(indptr[r1]) + r1 - int(indptr[r0]) - r0
+        t0 = time.process_time()
+        code = max(code, _run(args, r0, r1, cand, n_threads))
+        dt = time.process_time() - t0
+        if work > 0:
+            times[cand].append(dt / (work * k))
+    scores = {c: float(np.median(t)) for c, t in times.items() if t}
+    plan = min(scores, key=scores.get) if scores else None
+    return plan, scores, int(cuts[n_slices]), code
 
 
 def _check_addend(addend: Any, beta: Any, dtype: np.dtype, n_rows: int, k: int, out: Any):
@@ -369,8 +693,8 @@ def csr_spmm(
     """``Y = A @ X (+ beta * addend)`` for a CSR matrix ``A = (data, indices, indptr)`` and a
     dense block ``X``.
 
-    A parallel numba kernel over chunks of rows of equal work, with software prefetch of the
-    gathered rows of ``X`` (see the module docstring for why).
+    A parallel numba kernel over chunks of rows of equal work; its loop form and software
+    prefetch distance are chosen at first use by a short probe (see the module docstring).
 
     Parameters
     ----------
@@ -473,26 +797,19 @@ def csr_spmm(
 
     work = (int(indptr[-1]) + n_rows) * k
     n_threads = numba.get_num_threads() if work >= _SERIAL_WORK else 1
-    # several chunks per thread: prange hands each thread a contiguous run of chunks, and the
-    # chunks have equal work, so the runs do too; more chunks only add scheduling overhead
-    n_chunks = int(max(1, min(n_rows, 8 * n_threads)))
-    bounds = _balanced_bounds(indptr, n_chunks)
-    errors = np.zeros(n_chunks, dtype=np.int8)
-    kernel = _spmm_kernel if n_threads > 1 else _spmm_kernel_serial
-    kernel(
-        indptr,
-        indices,
-        data,
-        X,
-        out2,
-        bounds,
-        _default_distance(k, X.itemsize, n_cols),
-        max(1, _CACHE_LINE // X.itemsize),
-        errors,
-        add2,
-        beta_,
-    )
-    code = int(errors.max())
+    args = (indptr, indices, data, X, out2, max(1, _CACHE_LINE // X.itemsize), add2, beta_, dtype.type(0))
+    key = (data.dtype.str, indices.dtype.str, X.dtype.str, k, n_threads, _regime(X.nbytes))
+    code, r0 = 0, 0
+    entry = _PLANS.get(key)
+    if entry is None:
+        probed = _probe(args, n_rows, k, n_threads, _candidates(k, X.itemsize))
+        if probed is not None and probed[0] is not None:
+            plan, scores, r0, code = probed
+            _PLANS[key] = entry = (plan, scores)
+        elif probed is not None:  # nothing could be timed: the rows done stay done
+            r0, code = probed[2], probed[3]
+    plan = entry[0] if entry is not None else _DEFAULT_PLAN
+    code = max(code, _run(args, r0, n_rows, plan, n_threads))
     if code == 1:
         raise ValueError("indptr must be non-decreasing and within [0, nnz].")
     if code == 2:

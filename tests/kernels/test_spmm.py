@@ -46,19 +46,96 @@ def test_matches_scipy(index_dtype, data_dtype, x_dtype, k):
     assert _rel_err(Y, R.astype(np.float64)) <= tol
 
 
-@pytest.mark.parametrize("k", [1, 16, 64])
-def test_prefetch_path_matches_scipy(monkeypatch, k):
-    # small blocks skip the prefetch (they fit in cache); force it on to test that path too
-    monkeypatch.setattr(K, "_NO_PREFETCH_BYTES", 0)
-    assert K._default_distance(k, 8, 10) > 0
+def _force_plan(monkeypatch, plan):
+    """Every product of the test runs ``plan`` (form, prefetch distance): no probe, no cache."""
+    monkeypatch.setattr(K, "_PLANS", {})
+    monkeypatch.setattr(K, "_probe", lambda *args: None)
+    monkeypatch.setattr(K, "_DEFAULT_PLAN", plan)
+
+
+@pytest.mark.parametrize("serial", [True, False])
+@pytest.mark.parametrize("x_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("k", [1, 7, 16, 40, 64])
+def test_every_variant_gives_the_same_bits(monkeypatch, serial, x_dtype, k):
+    # the variants the probe chooses between differ in speed only: same sums in the same order
+    monkeypatch.setattr(K, "_SERIAL_WORK", 1 << 62 if serial else 0)
     rng = np.random.default_rng(100 + k)
     A = _random_csr(400, 300, 0.05, rng)
-    X = rng.standard_normal((300, k))
-    assert _rel_err(K.csr_spmm(A.indptr, A.indices, A.data, X), A @ X) <= 1e-12
-    bad = A.indices.copy()
-    bad[0] = -1
-    with pytest.raises(ValueError, match="indices must lie"):
-        K.csr_spmm(A.indptr, bad, A.data, X)
+    X = rng.standard_normal((300, k)).astype(x_dtype)
+    R = A @ X
+    cands = K._candidates(k, X.itemsize)
+    assert (0, 0) in cands and any(d > 0 for _, d in cands)  # no-prefetch and prefetch
+    assert ((1, 0) in cands) == (k >= 16)  # register blocks of 16 columns need 16 columns
+    assert ((2, 0) in cands) == (k >= 8)  # vector steps of 8 columns need 8
+    results = []
+    for plan in cands:
+        _force_plan(monkeypatch, plan)
+        results.append(K.csr_spmm(A.indptr, A.indices, A.data, X))
+        bad = A.indices.copy()
+        bad[0] = -1
+        with pytest.raises(ValueError, match="indices must lie"):
+            K.csr_spmm(A.indptr, bad, A.data, X)
+    assert _rel_err(results[0], R) <= 1e-12
+    for Y in results[1:]:
+        np.testing.assert_array_equal(Y, results[0])
+
+
+def test_probe_chooses_once_per_shape_class_and_keeps_the_bits(monkeypatch):
+    # a small product made to look large enough to probe: the rows computed by the timed
+    # candidates and by the winner together give the same bits as one plain pass
+    monkeypatch.setattr(K, "_PLANS", {})
+    monkeypatch.setattr(K, "_PROBE_SLICE_WORK", 1 << 10)
+    monkeypatch.setattr(K, "_PROBE_MIN_SLICE_WORK", 1 << 6)
+    rng = np.random.default_rng(40)
+    A = _random_csr(3000, 2500, 0.004, rng)
+    X = rng.standard_normal((2500, 16))
+    Y = K.csr_spmm(A.indptr, A.indices, A.data, X)
+    plans = K.spmm_plans()
+    key = (A.data.dtype.str, A.indices.dtype.str, X.dtype.str, 16, numba.get_num_threads(),
+           K._regime(X.nbytes))
+    assert list(plans) == [key]
+    cands = K._candidates(16, 8)
+    assert len(plans[key]["scores"]) == len(cands)
+    assert plans[key]["form"] in ("row", "vector", "blocked") and plans[key]["distance"] >= 0
+    best = min(plans[key]["scores"], key=plans[key]["scores"].get)
+    assert best == f"{plans[key]['form']}/{plans[key]['distance']}"
+    before = numba.get_num_threads()
+    with monkeypatch.context() as m:
+        m.setattr(K, "_probe", lambda *args: pytest.fail("probed twice"))  # the choice is kept
+        Z = K.csr_spmm(A.indptr, A.indices, A.data, X)
+    _force_plan(monkeypatch, (0, 0))
+    np.testing.assert_array_equal(Y, K.csr_spmm(A.indptr, A.indices, A.data, X))
+    np.testing.assert_array_equal(Z, Y)
+    assert _rel_err(Y, A @ X) <= 1e-12
+    assert numba.get_num_threads() == before
+
+
+def test_probe_finds_bad_indices_in_its_slices_and_after(monkeypatch):
+    monkeypatch.setattr(K, "_PROBE_SLICE_WORK", 1 << 10)
+    monkeypatch.setattr(K, "_PROBE_MIN_SLICE_WORK", 1 << 6)
+    A = _random_csr(3000, 2500, 0.004, np.random.default_rng(41), empty_rows=0.0)
+    X = np.ones((2500, 16))
+    for pos in (0, A.nnz - 1):  # in the first probe slice, in the rows after the probe
+        monkeypatch.setattr(K, "_PLANS", {})
+        indices = A.indices.copy()
+        indices[pos] = 2500
+        with pytest.raises(ValueError, match="indices must lie"):
+            K.csr_spmm(A.indptr, indices, A.data, X)
+
+
+def test_range_bounds_and_cache_regimes():
+    rng = np.random.default_rng(42)
+    A = _random_csr(500, 500, 0.02, rng)
+    b = K._range_bounds(A.indptr, 100, 400, 7)
+    assert b[0] == 100 and b[-1] == 400 and np.all(np.diff(b) >= 0)
+    work = A.indptr[b[1:]] + b[1:] - A.indptr[b[:-1]] - b[:-1]
+    assert work.max() - work.min() <= 2 * np.diff(A.indptr).max() + 2  # equal work, to a row
+    l2, llc = K._cache_sizes()
+    assert l2 >= 0 and llc >= 0
+    if llc:
+        assert K._regime(1) == 0 and K._regime(llc + 1) == 2
+    else:
+        assert K._regime(1) == -1
 
 
 def test_float32_block_with_float64_weights_is_float64_accurate():
@@ -320,16 +397,14 @@ def _two_step(A, X, addend, beta):
     return Y
 
 
+@pytest.mark.parametrize("plan", [(0, 0), (1, 3), (2, 2)])
 @pytest.mark.parametrize("serial", [True, False])
 @pytest.mark.parametrize("data_dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("x_dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("k", [1, 5, 40])
-def test_addend_is_bit_identical_to_two_step_update(monkeypatch, serial, data_dtype, x_dtype, k):
-    if serial:
-        monkeypatch.setattr(K, "_SERIAL_WORK", 1 << 62)
-    else:
-        monkeypatch.setattr(K, "_SERIAL_WORK", 0)
-        monkeypatch.setattr(K, "_NO_PREFETCH_BYTES", 0)  # prefetch path too
+def test_addend_is_bit_identical_to_two_step_update(monkeypatch, plan, serial, data_dtype, x_dtype, k):
+    _force_plan(monkeypatch, plan)  # both loop forms, with and without prefetch
+    monkeypatch.setattr(K, "_SERIAL_WORK", 1 << 62 if serial else 0)
     rng = np.random.default_rng(20 + k)
     A = _random_csr(400, 300, 0.05, rng, dtype=data_dtype)
     X = rng.standard_normal((300, k)).astype(x_dtype)
