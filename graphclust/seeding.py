@@ -11,6 +11,8 @@ Third-party code gets what it needs from that Generator, never from a global str
   ``random_state=FixedSeed(42)``; every library call then receives 42, and our own draws come
   from ``default_rng(42)``;
 - :func:`legacy_normal` reproduces official code that draws ``np.random.RandomState(s).normal``;
+- :func:`normal_rows` draws any row range of an ``n x k`` Gaussian block the same way
+  whoever draws it (a distributed block, one machine), in fixed global row chunks;
 - :func:`spawn` gives independent child generators (restarts, row blocks of a distributed
   vector) that do not depend on how the work is split;
 - :func:`global_numpy_seed` seeds and restores ``np.random``'s global state around library
@@ -32,7 +34,8 @@ from typing import Any, Iterator
 
 import numpy as np
 
-__all__ = ["FixedSeed", "check_random_state", "seed_from", "legacy_normal", "spawn", "global_numpy_seed"]
+__all__ = ["FixedSeed", "check_random_state", "seed_from", "legacy_normal", "spawn", "global_numpy_seed", "normal_rows",
+           "NORMAL_ROWS_CHUNK"]
 
 _MAX_SEED = 2**32 - 1  # numpy's legacy RandomState and scikit-learn take seeds below 2**32
 
@@ -212,3 +215,46 @@ def global_numpy_seed(rng: np.random.Generator) -> Iterator[None]:
         yield
     finally:
         np.random.set_state(saved)
+
+
+#: Rows per chunk of :func:`normal_rows` (global row chunks: independent of any partition).
+NORMAL_ROWS_CHUNK = 1 << 16
+
+
+def normal_rows(seed: int, start: int, stop: int, k: int, dtype: Any = np.float64) -> np.ndarray:
+    """Rows ``start:stop`` of the ``n x k`` standard normal block of ``seed``.
+
+    Row chunk ``c`` (rows from ``c * NORMAL_ROWS_CHUNK`` on) is drawn from
+    ``default_rng(SeedSequence(seed, spawn_key=(c,)))``, so a row range has the same numbers
+    whoever draws it: one process for all rows, or each worker of a cluster for its own.
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative.
+    start, stop : int
+        Global rows, ``0 <= start <= stop``.
+    k : int
+        Columns.
+    dtype : numpy dtype, default=float64
+
+    Returns
+    -------
+    ndarray of shape (stop - start, k)
+
+    Examples
+    --------
+    >>> a = normal_rows(3, 0, 10, 2)
+    >>> b = np.vstack([normal_rows(3, 0, 4, 2), normal_rows(3, 4, 10, 2)])
+    >>> bool(np.array_equal(a, b))
+    True
+    """
+    start, stop, k = int(start), int(stop), int(k)
+    out = np.empty((max(stop - start, 0), k), dtype=dtype)
+    for c in range(start // NORMAL_ROWS_CHUNK, (stop - 1) // NORMAL_ROWS_CHUNK + 1 if stop > start else 0):
+        lo = c * NORMAL_ROWS_CHUNK
+        a, b = max(start, lo), min(stop, lo + NORMAL_ROWS_CHUNK)
+        rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(c,)))
+        # Draws fill row by row: the first rows of a chunk do not depend on how many follow.
+        out[a - start:b - start] = rng.standard_normal((b - lo, k))[a - lo:]
+    return out

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..backend import namespace_of
 from ..base import BaseClusterer
+from ..seeding import normal_rows, seed_from
 from ..validation import check_choice, check_random_state, check_scalar
 
 __all__ = ["SpectralClustering", "spectral_embedding"]
@@ -67,8 +68,13 @@ def spectral_embedding(
         order = xp.argsort(w)[::-1][:n_components]
         return V[:, order], np.asarray(ns.to_numpy(w[order]), dtype=np.float64)
     deg = degrees(adjacency)
-    # For a connected graph sqrt(d) is the top eigenvector (eigenvalue 1): start from it.
-    start = xp.sqrt(deg)[:, None]
+    # For a connected graph sqrt(d) is the top eigenvector (eigenvalue 1): start from it. The
+    # other columns are drawn by row chunks (seeding.normal_rows), as graphclust.distributed
+    # draws them on its workers: one seed, the same start block on one machine or many.
+    block_size = min(n, n_components + max(4, n_components // 4))
+    start = normal_rows(seed_from(rng), 0, n, block_size, np.float32)
+    start = ns.asarray(start)
+    start[:, 0] = xp.sqrt(deg)
     # First cut: the bulk edge 2 / sqrt(c) of a sparse random graph's normalized adjacency
     # (c = mean number of neighbours of the non-isolated nodes); only a first guess, the
     # solver cuts at Ritz values afterwards.
@@ -84,11 +90,12 @@ def spectral_embedding(
         max_iter=max_iter,
         bounds=(-1.0, 1.0),
         X0=start,
+        block_size=block_size,
         initial_cut=initial_cut,
         degree=_DEGREE,
         start_degree=_START_DEGREE,
         dtype=np.float32,
-        random_state=rng,
+        random_state=np.random.default_rng(seed_from(rng)),  # X0 fills the block: nothing drawn
         verbose=verbose,
     )
     # Isolated nodes have exactly zero entries in the wanted eigenvectors (their rows of S
