@@ -32,7 +32,7 @@ _LAZY = {
 }
 _SUBMODULES = {
     "backend", "base", "cli", "datasets", "graph", "hierarchy", "io", "local", "metrics", "registry",
-    "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding",
+    "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding", "distributed",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]

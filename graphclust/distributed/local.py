@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 
 from ..validation import check_scalar
 
@@ -11,6 +13,10 @@ __all__ = ["local_batch"]
 
 def _run_chunk(func: Callable, graph: Any, seeds: list, kwargs: dict) -> list:
     return func(graph, seeds, **kwargs)
+
+
+#: Batch arguments that may hold one entry per query (split with the seeds).
+PER_QUERY = ("mass",)
 
 
 def local_batch(func: Callable, graph: Any, seeds: Sequence[Any], client: Any, *, chunk_size: int | None = None,
@@ -34,7 +40,8 @@ def local_batch(func: Callable, graph: Any, seeds: Sequence[Any], client: Any, *
     chunk_size : int, optional
         Seeds per task (default: spread over four tasks per worker).
     **kwargs
-        Passed to ``func``.
+        Passed to ``func``. A per-query argument (``mass``) given as one entry per seed is
+        split with the seeds.
 
     Returns
     -------
@@ -57,8 +64,12 @@ def local_batch(func: Callable, graph: Any, seeds: Sequence[Any], client: Any, *
         chunk_size = max(1, -(-len(seeds) // (4 * n_workers)))
     chunk_size = check_scalar(chunk_size, "chunk_size", kind=int, low=1)
     [remote] = client.scatter([g], broadcast=True, hash=False)
-    futures = [client.submit(_run_chunk, func, remote, seeds[s:s + chunk_size], kwargs, pure=False)
-               for s in range(0, len(seeds), chunk_size)]
+    per_query = {name: list(kwargs[name]) for name in PER_QUERY
+                 if name in kwargs and not np.isscalar(kwargs[name]) and len(kwargs[name]) == len(seeds)}
+    futures = []
+    for s in range(0, len(seeds), chunk_size):
+        chunk_kwargs = dict(kwargs, **{name: values[s:s + chunk_size] for name, values in per_query.items()})
+        futures.append(client.submit(_run_chunk, func, remote, seeds[s:s + chunk_size], chunk_kwargs, pure=False))
     out: list = []
     for part in client.gather(futures):
         out.extend(part)

@@ -20,7 +20,7 @@ def cluster_factory():
     def get(n_workers: int):
         if n_workers not in made:
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, memory_limit="2GiB", silence_logs=40)
+                                   dashboard_address=":0", memory_limit="2GiB", silence_logs=40)
             made[n_workers] = (cluster, Client(cluster))
         return made[n_workers][1]
 
