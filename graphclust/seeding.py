@@ -34,7 +34,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-__all__ = ["FixedSeed", "check_random_state", "seed_from", "legacy_normal", "spawn", "global_numpy_seed", "normal_rows",
+__all__ = ["FixedSeed", "check_random_state", "seed_from", "legacy_normal", "spawn", "global_numpy_seed", "normal_rows", "query_seeds",
            "NORMAL_ROWS_CHUNK"]
 
 _MAX_SEED = 2**32 - 1  # numpy's legacy RandomState and scikit-learn take seeds below 2**32
@@ -258,3 +258,33 @@ def normal_rows(seed: int, start: int, stop: int, k: int, dtype: Any = np.float6
         # Draws fill row by row: the first rows of a chunk do not depend on how many follow.
         out[a - start:b - start] = rng.standard_normal((b - lo, k))[a - lo:]
     return out
+
+
+def query_seeds(random_state: Any, n_queries: int) -> np.ndarray:
+    """One int64 seed per query of a batch, so a query's result does not depend on its batch.
+
+    Parameters
+    ----------
+    random_state : None, int, Generator, ... or a sequence of ``n_queries`` integers
+        A ``random_state`` draws the seeds (one draw of ``n_queries``); a sequence *is* the
+        seeds (how a batch split into chunks, e.g. over Dask tasks, hands each chunk its own).
+    n_queries : int
+
+    Returns
+    -------
+    ndarray of int64, shape (n_queries,)
+
+    Examples
+    --------
+    >>> s = query_seeds(0, 4)
+    >>> bool(np.array_equal(query_seeds(s[2:], 2), s[2:]))
+    True
+    """
+    if isinstance(random_state, (list, tuple, np.ndarray)):
+        seeds = np.asarray(random_state)
+        if seeds.shape != (n_queries,) or not np.issubdtype(seeds.dtype, np.integer) or (seeds < 0).any():
+            raise ValueError(f"random_state as per-query seeds must be {n_queries} non-negative integers, "
+                             f"got {seeds.shape} of dtype {seeds.dtype}.")
+        return seeds.astype(np.int64)
+    rng = check_random_state(random_state)
+    return rng.integers(0, 2**63 - 1, size=int(n_queries), dtype=np.int64)

@@ -1,11 +1,13 @@
 """Seed batches of the local methods as Dask tasks over a graph scattered once."""
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 
+from ..seeding import query_seeds
 from ..validation import check_scalar
 
 __all__ = ["local_batch"]
@@ -41,7 +43,8 @@ def local_batch(func: Callable, graph: Any, seeds: Sequence[Any], client: Any, *
         Seeds per task (default: spread over four tasks per worker).
     **kwargs
         Passed to ``func``. A per-query argument (``mass``) given as one entry per seed is
-        split with the seeds.
+        split with the seeds. A ``random_state`` is turned into one seed per query here, as the
+        batch function does, so each query gets the seed it gets in process.
 
     Returns
     -------
@@ -66,6 +69,9 @@ def local_batch(func: Callable, graph: Any, seeds: Sequence[Any], client: Any, *
     [remote] = client.scatter([g], broadcast=True, hash=False)
     per_query = {name: list(kwargs[name]) for name in PER_QUERY
                  if name in kwargs and not np.isscalar(kwargs[name]) and len(kwargs[name]) == len(seeds)}
+    if "random_state" in inspect.signature(func).parameters:
+        # the per-query seeds the in-process batch would draw, split with the seeds
+        per_query["random_state"] = query_seeds(kwargs.get("random_state"), len(seeds))
     futures = []
     for s in range(0, len(seeds), chunk_size):
         chunk_kwargs = dict(kwargs, **{name: values[s:s + chunk_size] for name, values in per_query.items()})
