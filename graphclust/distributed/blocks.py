@@ -39,6 +39,29 @@ def _columns(cols: Any, X: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(X[:, cols])
 
 
+def _signed_column_max(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column: largest |entry|, its signed value and its row (first among equals)."""
+    idx = np.argmax(np.abs(X), axis=0)
+    vals = X[idx, np.arange(X.shape[1])]
+    return np.abs(vals), vals, idx
+
+
+def _local_qr(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.linalg.qr(X, mode="reduced")
+
+
+def _local_r(qr: tuple) -> np.ndarray:
+    return qr[1]
+
+
+def _tsqr_apply(Q2: np.ndarray, qr: tuple) -> np.ndarray:
+    return qr[0] @ Q2.astype(qr[0].dtype, copy=False)
+
+
+def _scale_columns(scale: np.ndarray, X: np.ndarray) -> np.ndarray:
+    return X * scale.astype(X.dtype)[None, :]
+
+
 def _sumsq(X: np.ndarray) -> np.ndarray:
     X64 = X.astype(np.float64, copy=False)
     return (X64 * X64).sum(axis=0)
@@ -154,6 +177,67 @@ class BlockVector:
             raise ValueError("combine needs one coefficient per block.")
         return self._submit(_combine, coeffs, others=others)
 
+    def scale_columns(self, scale: np.ndarray) -> "BlockVector":
+        """Columns multiplied by ``scale`` (a host vector of length ``k``)."""
+        return self._submit(_scale_columns, np.asarray(scale))
+
+    def column_signs(self) -> np.ndarray:
+        """Sign of the entry of largest absolute value in each column (+1 for a zero column),
+        the first such entry in row order: the rule of :func:`graphclust.solvers.randomized.svd_flip`."""
+        g = self.graph
+        futs = [g.client.submit(_signed_column_max, p, workers=[w], allow_other_workers=False, pure=False)
+                for p, w in zip(self.parts, g.workers)]
+        best_abs = np.full(self.shape[1], -1.0)
+        best_val = np.zeros(self.shape[1])
+        for absval, val, _ in g.client.gather(futs):  # blocks in row order: strict > keeps the first
+            better = absval > best_abs
+            best_abs[better], best_val[better] = absval[better], val[better]
+        signs = np.sign(best_val)
+        return np.where(signs == 0, 1.0, signs)
+
+    # numpy-style arithmetic, so generic block code (Horner steps, axpy) runs on row blocks
+    def __add__(self, other: "BlockVector") -> "BlockVector":
+        return self.combine([1.0, 1.0], other)
+
+    def __sub__(self, other: "BlockVector") -> "BlockVector":
+        return self.combine([1.0, -1.0], other)
+
+    def __mul__(self, scalar: float) -> "BlockVector":
+        if isinstance(scalar, BlockVector) or np.ndim(scalar) != 0:
+            raise TypeError("a BlockVector multiplies by a scalar (use scale_columns or @ for blocks).")
+        return self.combine([float(scalar)])
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, scalar: float) -> "BlockVector":
+        return self * (1.0 / float(scalar))
+
+    def astype(self, dtype: Any, copy: bool = True) -> "BlockVector":
+        """The block in ``dtype`` (converted on the workers)."""
+        dtype = np.dtype(dtype)
+        if dtype == self.dtype and not copy:
+            return self
+        return self._submit(_cast, dtype, dtype=dtype)
+
+    def tsqr(self) -> "BlockVector":
+        """Orthonormal factor of a Householder QR of the block, by TSQR (Demmel et al. 2012).
+
+        Each worker factors its rows (``X_i = Q_i R_i``); the client factors the stacked
+        ``R_i`` (``P b x b``); each worker multiplies its ``Q_i`` by its slice of that factor.
+        As stable as Householder QR of the whole block (unlike Gram-based methods), so it serves
+        ill-conditioned blocks too; columns agree with a single QR up to their signs.
+        """
+        g = self.graph
+        local = [g.client.submit(_local_qr, p, workers=[w], allow_other_workers=False, pure=False)
+                 for p, w in zip(self.parts, g.workers)]
+        Rs = g.client.gather([g.client.submit(_local_r, f, workers=[w], allow_other_workers=False, pure=False)
+                              for f, w in zip(local, g.workers)])
+        Q2, _ = np.linalg.qr(np.vstack(Rs), mode="reduced")
+        offsets = np.cumsum([0] + [R.shape[0] for R in Rs])
+        parts = [g.client.submit(_tsqr_apply, Q2[offsets[i]:offsets[i + 1]], local[i], workers=[g.workers[i]],
+                                 allow_other_workers=False, pure=False) for i in range(g.n_parts)]
+        return BlockVector(g, parts, Q2.shape[1], self.dtype)
+
     def orthonormalize(self) -> "BlockVector":
         """Orthonormal basis of the columns by SVQB run twice (``k x k`` factor on the client).
 
@@ -178,6 +262,10 @@ class BlockVector:
 
     def __repr__(self) -> str:
         return f"BlockVector(shape={self.shape}, dtype={self.dtype}, n_parts={self.graph.n_parts})"
+
+
+def _cast(dtype: Any, X: np.ndarray) -> np.ndarray:
+    return X.astype(dtype)
 
 
 def _hstack_blocks(*blocks: np.ndarray) -> np.ndarray:

@@ -86,7 +86,7 @@ class DistributedOperator:
     def matmat(self, X: BlockVector, out: Any = None) -> BlockVector:
         """``A @ X`` for a BlockVector ``X`` of the same partition (``out`` is not used)."""
         g = self.graph
-        if not isinstance(X, BlockVector) or X.graph is not g:
+        if not isinstance(X, BlockVector) or not g.same_rows(X.graph):
             raise TypeError("DistributedOperator.matmat takes a BlockVector of the same partition.")
         parts = []
         for i in range(g.n_parts):

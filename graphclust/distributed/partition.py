@@ -68,14 +68,31 @@ class DistributedGraph:
     dtype: Any = np.float64
     name: str | None = None
     meta: dict = field(default_factory=dict, repr=False)
+    source: Any = field(default=None, repr=False)  # the client-side Graph it was cut from
+
+    is_distributed = True  # estimators' fit recognises a DistributedGraph by this flag
 
     @property
     def n_parts(self) -> int:
         return len(self.blocks)
 
+    @property
+    def features(self) -> Any:
+        """The source graph's features (on the client; methods scatter what they use)."""
+        return None if self.source is None else self.source.features
+
+    @property
+    def node_ids(self) -> Any:
+        return None if self.source is None else self.source.node_ids
+
     def rows(self, i: int) -> int:
         """Number of rows of block ``i``."""
         return int(self.bounds[i + 1] - self.bounds[i])
+
+    def same_rows(self, other: "DistributedGraph") -> bool:
+        """True when ``other`` cuts the same rows onto the same workers (blocks can be combined)."""
+        return other is self or (np.array_equal(self.bounds, other.bounds) and self.workers == other.workers
+                                 and (self.order is other.order or np.array_equal(self.order, other.order)))
 
     def halo_report(self) -> dict:
         """Sizes of the partition: rows, non-zeros and halo rows (received) per block.
@@ -94,6 +111,53 @@ class DistributedGraph:
             "halo_sizes": self.halo_sizes.tolist(),
             "halo_fraction": float(halo.sum() / max(self.n_nodes, 1)),
         }
+
+    def scatter_like(self, matrix: Any) -> "DistributedGraph":
+        """Another square matrix over the same nodes (input order), cut into the same row blocks
+        on the same workers (its own halos): e.g. a propagation matrix derived from the graph.
+
+        Parameters
+        ----------
+        matrix : sparse matrix of shape (n, n)
+
+        Returns
+        -------
+        DistributedGraph
+        """
+        M = sp.csr_array(matrix)
+        if M.shape != (self.n_nodes, self.n_nodes):
+            raise ValueError(f"matrix must have shape {(self.n_nodes, self.n_nodes)}, got {M.shape}.")
+        if self.order is not None:
+            M = sp.csr_array(M[self.order][:, self.order])
+        dg = _distribute(M, self.bounds, self.workers, self.client, self.order, self.name)
+        dg.source = self.source
+        return dg
+
+    def scatter_rows(self, X: Any) -> list:
+        """Row blocks of a per-node matrix (input order; dense or sparse, kept as is) on the
+        workers that own those rows.
+
+        Parameters
+        ----------
+        X : ndarray or sparse matrix with ``n_nodes`` rows
+
+        Returns
+        -------
+        list of distributed.Future
+        """
+        if X.shape[0] != self.n_nodes:
+            raise ValueError(f"X must have {self.n_nodes} rows, got {X.shape[0]}.")
+        if self.order is not None:
+            X = X[self.order]
+        if sp.issparse(X):
+            X = sp.csr_array(X)
+        parts = []
+        for i in range(self.n_parts):
+            rows = X[int(self.bounds[i]):int(self.bounds[i + 1])]
+            [fut] = self.client.scatter([rows if sp.issparse(rows) else np.ascontiguousarray(rows)],
+                                        workers=[self.workers[i]], hash=False)
+            parts.append(fut)
+        return parts
 
     def to_partition_order(self, values: np.ndarray) -> np.ndarray:
         """Reorder a per-node array of the input order into the partition order."""
@@ -226,16 +290,25 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
     else:
         bounds = _balanced_bounds(A.indptr, n_parts)
     assigned = [workers[i % len(workers)] for i in range(n_parts)]
+    dg = _distribute(A, bounds, assigned, client, perm, g.name)
+    dg.source = g
+    return dg
+
+
+def _distribute(A: sp.csr_array, bounds: np.ndarray, workers: list, client: Any, order: np.ndarray | None,
+                name: str | None) -> DistributedGraph:
+    """Scatter the row blocks of ``A`` (already in the partition order) and their halo lists."""
+    n_parts = bounds.size - 1
     blocks, halo_index = [], {}
     halo_sizes = np.zeros((n_parts, n_parts), dtype=np.int64)
     nnz = np.zeros(n_parts, dtype=np.int64)
     for i in range(n_parts):
         block, needs = _split_block(A, bounds, i)
         nnz[i] = block.matrix.nnz
-        [fut] = client.scatter([block], workers=[assigned[i]])
+        [fut] = client.scatter([block], workers=[workers[i]], hash=False)
         blocks.append(fut)
         for j, idx in needs.items():
-            [halo_index[(i, j)]] = client.scatter([idx], workers=[assigned[j]])
+            [halo_index[(i, j)]] = client.scatter([idx], workers=[workers[j]], hash=False)
             halo_sizes[i, j] = idx.size
-    return DistributedGraph(client, n, bounds, assigned, blocks, halo_index, halo_sizes, perm, nnz,
-                            dtype=np.dtype(A.dtype), name=g.name)
+    return DistributedGraph(client, A.shape[0], bounds, list(workers), blocks, halo_index, halo_sizes, order, nnz,
+                            dtype=np.dtype(A.dtype), name=name)

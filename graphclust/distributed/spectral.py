@@ -90,8 +90,8 @@ def _count_positive(v: BlockVector) -> int:
 
 def spectral_clustering(dgraph: Any, n_clusters: int, *, n_init: int = 10, tol: float = 1e-2, max_iter: int = 100,
                         kmeans_sample: int | None = None, random_state: Any = None,
-                        verbose: bool = False) -> np.ndarray:
-    """Labels of :class:`graphclust.SpectralClustering` computed on a :class:`DistributedGraph`.
+                        verbose: bool = False) -> tuple[np.ndarray, BlockVector, np.ndarray, float]:
+    """:class:`graphclust.SpectralClustering` computed on a :class:`DistributedGraph`.
 
     Parameters
     ----------
@@ -106,11 +106,14 @@ def spectral_clustering(dgraph: Any, n_clusters: int, *, n_init: int = 10, tol: 
     Returns
     -------
     labels : int64 ndarray of shape (n,), in the node order of the graph given to :func:`partition`
+    embedding : BlockVector (n, n_clusters), row-normalized, partition order (stays on the workers)
+    eigenvalues : ndarray, descending
+    inertia : float
     """
     k = check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=dgraph.n_nodes - 1)
     rng = check_random_state(random_state)
-    V, _ = spectral_embedding(dgraph, k, tol=tol, max_iter=max_iter, random_state=rng, verbose=verbose)
+    V, w = spectral_embedding(dgraph, k, tol=tol, max_iter=max_iter, random_state=rng, verbose=verbose)
     emb = V.map_blocks(_row_normalize)
     sample = max(20_000, 1_000 * k) if kmeans_sample is None else int(kmeans_sample)
-    labels, _, _ = kmeans(emb, k, n_init=n_init, sample=sample, random_state=rng)
-    return dgraph.to_input_order(labels)
+    labels, _, inertia = kmeans(emb, k, n_init=n_init, sample=sample, random_state=rng)
+    return dgraph.to_input_order(labels), emb, w, inertia

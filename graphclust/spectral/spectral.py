@@ -179,6 +179,8 @@ class SpectralClustering(BaseClusterer):
     True
     """
 
+    _distributed = True  # fit also takes a graphclust.distributed.DistributedGraph
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -217,9 +219,17 @@ class SpectralClustering(BaseClusterer):
         from ..solvers.kmeans import kmeans
         from ..sparse import row_normalize
 
+        k = int(self.n_clusters)
+        if getattr(graph, "is_distributed", False):
+            from ..distributed.spectral import spectral_clustering
+
+            self.labels_, self.embedding_, self.eigenvalues_, self.inertia_ = spectral_clustering(
+                graph, k, n_init=int(self.n_init), tol=float(self.tol), max_iter=int(self.max_iter),
+                kmeans_sample={None: graph.n_nodes, "auto": None}.get(self.kmeans_sample, self.kmeans_sample),
+                random_state=rng, verbose=bool(self.verbose))
+            return
         A = graph.adjacency
         ns = namespace_of(A)
-        k = int(self.n_clusters)
         if k == graph.n_nodes:
             # One node per cluster: nothing to embed.
             self.embedding_ = np.eye(k)

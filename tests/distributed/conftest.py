@@ -21,7 +21,9 @@ def cluster_factory():
         if n_workers not in made:
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                    dashboard_address=":0", memory_limit="2GiB", silence_logs=40)
-            made[n_workers] = (cluster, Client(cluster))
+            client = Client(cluster)
+            client.wait_for_workers(n_workers, timeout=120)
+            made[n_workers] = (cluster, client)
         return made[n_workers][1]
 
     yield get
