@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ import time
 import numpy as np
 
 CHILD = r"""
-import resource, sys, time, numpy as np, scipy.sparse as sp
+import sys, time, numpy as np, scipy.sparse as sp
 import graphclust as gc
 d = np.load(sys.argv[1])
 A = sp.csr_array((d["data"], d["indices"], d["indptr"]), shape=(int(d["n"]),) * 2)
@@ -38,7 +37,8 @@ t = time.perf_counter()
 labels = gc.SpectralClustering(int(sys.argv[2]), random_state=0).fit_predict(A)
 wall = time.perf_counter() - t
 np.save(sys.argv[3], labels)
-print(wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+hwm = [int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
+print(wall, hwm)
 """
 
 
@@ -54,7 +54,14 @@ def cpu_model() -> str:
 
 
 def _peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """Peak resident memory of this process (VmHWM). Not getrusage's ru_maxrss: Linux keeps
+    that across exec, so a worker spawned by a process holding the graph would report the
+    spawner's peak."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def _sent_bytes(dask_worker) -> int:
