@@ -8,6 +8,7 @@ come from :class:`sklearn.base.BaseEstimator`.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from sklearn.base import BaseEstimator
 
 from .backend import resolve_device
 from .graph import Graph, MultiplexGraph, as_graph, as_multiplex
-from .validation import check_n_clusters, check_random_state
+from .validation import check_bool, check_n_clusters, check_random_state
 
 __all__ = ["BaseClusterer"]
 
@@ -38,6 +39,8 @@ class BaseClusterer(BaseEstimator):
     _needs_n_clusters: bool = True
     _n_clusters_optional: bool = False
     _distributed: bool = False  # also fits a graphclust.distributed.DistributedGraph
+    # CPU-only by design (registry.MethodInfo.cpu_only): a graph on the GPU is moved, with a warning.
+    _cpu_only: bool = False
 
     # ------------------------------------------------------------------ boundary
     def _validate_graph(self, graph: Any, features: Any = None) -> Graph | MultiplexGraph:
@@ -56,6 +59,12 @@ class BaseClusterer(BaseEstimator):
                 f"{type(self).__name__} clusters attributed graphs and needs node features: pass features=... "
                 "to fit, or a graph that carries them (PyG Data.x, networkx node attribute, Graph.features)."
             )
+        if self._cpu_only and g.device == "cuda":
+            warnings.warn(
+                f"{type(self).__name__} runs on the CPU only: the graph is copied from the GPU to the host.",
+                UserWarning, stacklevel=3,
+            )
+            device = "cpu"
         return g.to(device)
 
     def _validate_distributed(self, graph: Any, features: Any) -> Any:
@@ -75,8 +84,17 @@ class BaseClusterer(BaseEstimator):
             return None
         return check_n_clusters(k, n_nodes)
 
+    def _check_flags(self) -> None:
+        """Every parameter whose default is a bool must be a bool (``"False"`` would be truthy)."""
+        import inspect
+
+        for pname, prm in inspect.signature(type(self).__init__).parameters.items():
+            if isinstance(prm.default, bool) and hasattr(self, pname):
+                check_bool(getattr(self, pname), pname, allow_int=pname == "verbose")
+
     def _validate_params(self, graph: Graph | MultiplexGraph) -> None:
         """Check parameters against the graph; subclasses extend it (call super)."""
+        self._check_flags()
         if self._needs_n_clusters:
             self._validate_n_clusters(graph.n_nodes)
 

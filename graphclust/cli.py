@@ -58,7 +58,10 @@ def _load_input(source: str, data_home: str | None) -> Any:
     from . import datasets, io
 
     path = Path(source)
-    if path.exists() and path.is_file():
+    looks_like_path = any(sep in source for sep in ("/", "\\")) or any(
+        s.lower() in (".npz", ".mtx", ".txt", ".csv", ".tsv", ".edges", ".el", ".gz") for s in path.suffixes
+    )
+    if path.exists() or looks_like_path:  # a missing file is reported as one, not as an unknown dataset
         return io.read(path)
     return datasets.load(source, data_home=data_home)
 

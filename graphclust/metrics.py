@@ -14,53 +14,135 @@ from scipy.optimize import linear_sum_assignment
 __all__ = ["accuracy", "nmi", "ari", "f1_macro", "evaluate", "modularity", "conductance", "match_labels"]
 
 
+def _labels(y: Any, name: str) -> np.ndarray:
+    """A 1-D label vector: integers (floats only when integral), bools, or categories of one
+    sortable type (strings...); NaN, infinite, fractional and complex labels are refused."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"labels must be 1-D: {name} has shape {y.shape}.")
+    kind = y.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must hold class labels, got complex dtype {y.dtype}.")
+    if kind == "f":
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name} has NaN or infinite entries; every node needs a label (-1 = unknown in y_true).")
+        frac = y != np.round(y)
+        if frac.any():
+            raise ValueError(f"{name} must hold integer labels, got the non-integer value {y[frac][0].item()!r}.")
+        return y.astype(np.int64)
+    if kind == "b":
+        return y.astype(np.int64)
+    if kind == "O":
+        if any(isinstance(v, float) and v != v for v in y.tolist()):
+            raise ValueError(f"{name} has NaN entries; every node needs a label.")
+        try:
+            np.unique(y)
+        except TypeError:
+            raise TypeError(f"{name} mixes label types that cannot be compared (e.g. numbers and strings).") from None
+    return y
+
+
 def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_true.ndim != 1 or y_pred.ndim != 1:
-        raise ValueError(f"labels must be 1-D, got shapes {y_true.shape} and {y_pred.shape}.")
+    y_true = _labels(y_true, "y_true")
+    y_pred = _labels(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true and y_pred differ in length: {y_true.shape[0]} vs {y_pred.shape[0]}.")
-    known = y_true != -1
+    # -1 marks an unknown class in integer ground truth; categorical (string) labels have no marker
+    known = y_true != -1 if y_true.dtype.kind in "iu" else np.ones(y_true.shape, dtype=bool)
     if not known.any():
         raise ValueError("y_true has no known label (all are -1).")
     return y_true[known], y_pred[known]
 
 
-def _contingency(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    t = np.unique(y_true, return_inverse=True)[1]
-    p = np.unique(y_pred, return_inverse=True)[1]
-    C = np.zeros((t.max() + 1, p.max() + 1), dtype=np.int64)
-    np.add.at(C, (t, p), 1)
-    return C
+# Contingency tables up to this many cells are solved densely (Hungarian algorithm, 32 MB of
+# int64); larger ones as a sparse assignment over the non-zero cells only, so 40k labels on
+# each side never form a 40k x 40k table (11.9 GiB).
+_DENSE_ASSIGNMENT_MAX = 1 << 22
+
+
+def _codes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    values, codes = np.unique(y, return_inverse=True)
+    return values, codes.ravel()
+
+
+def _best_matching(t: np.ndarray, p: np.ndarray, m: int, q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Classes ``rows`` matched one-to-one to clusters ``cols`` maximising the agreeing nodes.
+
+    ``t`` and ``p`` are the codes (``0..m-1``, ``0..q-1``) of the true class and the cluster
+    of each node. Returns ``(rows, cols, counts)``: the matched pairs with at least one
+    common node and how many they share. Zero-overlap pairs add nothing to the score, so a
+    maximum-weight matching over the non-zero cells of the contingency table has the score
+    of the dense Hungarian assignment; the dense table is formed only when small.
+    """
+    if m * q <= _DENSE_ASSIGNMENT_MAX:
+        C = np.zeros((m, q), dtype=np.int64)
+        np.add.at(C, (t, p), 1)
+        rows, cols = linear_sum_assignment(C, maximize=True)
+        counts = C[rows, cols]
+        keep = counts > 0
+        return rows[keep], cols[keep], counts[keep]
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    C = sp.coo_array((np.ones(t.size, dtype=np.int64), (t, p)), shape=(m, q)).tocsr()
+    C.sum_duplicates()
+    Cc = C.tocoo()
+    i, j, c = Cc.row.astype(np.int64), Cc.col.astype(np.int64), Cc.data.astype(np.float64)
+    # A full matching of the sparse graph need not exist, so pad it: class i may match its own
+    # dummy column q + i, cluster j its own dummy row m + j, and the dummies of a matched pair
+    # (i, j) match each other through the mirrored cell (m + j, q + i). Every weight is one
+    # more than the count (all full matchings have m + q edges, so the shift changes nothing).
+    rows = np.concatenate([i, np.arange(m), m + np.arange(q), m + j])
+    cols = np.concatenate([j, q + np.arange(m), np.arange(q), q + i])
+    w = np.concatenate([c + 1.0, np.ones(m), np.ones(q), np.ones(i.size)])
+    B = sp.csr_array((w, (rows, cols)), shape=(m + q, m + q))
+    r, col = min_weight_full_bipartite_matching(B, maximize=True)
+    real = (r < m) & (col < q)
+    r, col = r[real], col[real]
+    return r, col, np.asarray(C[r, col]).ravel().astype(np.int64)
 
 
 def match_labels(y_true: Any, y_pred: Any) -> np.ndarray:
     """Relabel ``y_pred`` with the classes of ``y_true`` by the best one-to-one matching.
 
     The matching maximises the number of agreeing nodes (Hungarian algorithm,
-    :func:`scipy.optimize.linear_sum_assignment`). Predicted clusters left unmatched (more
-    clusters than classes) map to ``-1``. ``-1`` entries of ``y_true`` are not used to match.
+    :func:`scipy.optimize.linear_sum_assignment`, on small contingency tables; on large ones
+    a sparse assignment over the non-zero cells,
+    :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`, which never forms the
+    dense table). Predicted clusters that share no node with their matched class, or are
+    left unmatched (more clusters than classes), map to ``-1``. ``-1`` entries of
+    ``y_true`` are not used to match.
 
     Returns
     -------
-    ndarray of int64, same length as ``y_pred``.
+    ndarray, same length as ``y_pred``
+        int64 for integer classes; for categorical ``y_true`` (strings) an object array of
+        the class names, with None for unmatched clusters.
+
+    Examples
+    --------
+    >>> match_labels([0, 0, 1, 1, 2], [5, 5, 7, 7, 7]).tolist()
+    [0, 0, 1, 1, 1]
     """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
     t_known, p_known = _check_pair(y_true, y_pred)
-    classes = np.unique(t_known)
-    clusters, p_inv = np.unique(y_pred, return_inverse=True)
-    C = np.zeros((classes.size, clusters.size), dtype=np.int64)
-    np.add.at(C, (np.searchsorted(classes, t_known), np.searchsorted(clusters, p_known)), 1)
-    rows, cols = linear_sum_assignment(C, maximize=True)
-    mapping = np.full(clusters.size, -1, dtype=np.int64)
+    y_pred = _labels(y_pred, "y_pred")
+    classes, t = _codes(t_known)
+    clusters, p_inv = _codes(y_pred)
+    p = np.searchsorted(clusters, p_known)
+    rows, cols, _ = _best_matching(t, p, classes.size, clusters.size)
+    if classes.dtype.kind in "iu":
+        mapping = np.full(clusters.size, -1, dtype=np.int64)
+    else:
+        mapping = np.full(clusters.size, None, dtype=object)
     mapping[cols] = classes[rows]
-    return mapping[p_inv]
+    return mapping[p_inv.ravel()]
 
 
 def accuracy(y_true: Any, y_pred: Any) -> float:
     """Clustering accuracy: fraction of nodes right after the best one-to-one cluster matching.
+
+    Any number of labels: large contingency tables are matched sparsely (see
+    :func:`match_labels`).
 
     Examples
     --------
@@ -68,9 +150,10 @@ def accuracy(y_true: Any, y_pred: Any) -> float:
     1.0
     """
     t, p = _check_pair(y_true, y_pred)
-    C = _contingency(t, p)
-    rows, cols = linear_sum_assignment(C, maximize=True)
-    return float(C[rows, cols].sum() / t.size)
+    classes, tc = _codes(t)
+    clusters, pc = _codes(p)
+    _, _, counts = _best_matching(tc, pc, classes.size, clusters.size)
+    return float(counts.sum() / t.size)
 
 
 def nmi(y_true: Any, y_pred: Any) -> float:
@@ -93,11 +176,11 @@ def f1_macro(y_true: Any, y_pred: Any) -> float:
     """Macro-averaged F1 over the true classes after the best one-to-one matching."""
     from sklearn.metrics import f1_score
 
-    y_true = np.asarray(y_true)
-    matched = match_labels(y_true, y_pred)
-    known = y_true != -1
-    classes = np.unique(y_true[known])
-    return float(f1_score(y_true[known], matched[known], labels=classes, average="macro", zero_division=0))
+    t, p = _check_pair(y_true, y_pred)
+    # classes as codes 0..c-1: the matching and the score then work alike for any label type
+    codes = np.unique(t, return_inverse=True)[1].ravel()
+    matched = match_labels(codes, p)
+    return float(f1_score(codes, matched, labels=np.arange(codes.max() + 1), average="macro", zero_division=0))
 
 
 def evaluate(y_true: Any, y_pred: Any) -> dict[str, float]:
@@ -133,11 +216,14 @@ def modularity(graph: Any, labels: Any, resolution: float = 1.0) -> float:
     """
     from .graph import as_graph
 
+    from .validation import check_scalar
+
+    resolution = check_scalar(resolution, "resolution")
     g = as_graph(graph).to("cpu")
-    y = np.asarray(labels)
-    if y.ndim != 1 or y.shape[0] != g.n_nodes:
+    y = _labels(labels, "labels")
+    if y.shape[0] != g.n_nodes:
         raise ValueError(f"labels must have one entry per node ({g.n_nodes}), got shape {y.shape}.")
-    c = np.unique(y, return_inverse=True)[1]
+    c = np.unique(y, return_inverse=True)[1].ravel()
     A = g.adjacency.tocoo()
     two_m = float(A.data.sum())
     if two_m == 0:

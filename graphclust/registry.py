@@ -28,6 +28,9 @@ class MethodInfo:
     requires_features : bool
     multiplex : bool
     summary : str
+    cpu_only : bool
+        The method runs on the CPU by design (sequential pushes, exact linkage); a graph on the
+        GPU is copied to the host with one warning.
     """
 
     name: str
@@ -36,6 +39,7 @@ class MethodInfo:
     requires_features: bool
     multiplex: bool
     summary: str
+    cpu_only: bool = False
 
     def load(self) -> type:
         """Import and return the estimator class."""
@@ -53,11 +57,12 @@ METHODS: dict[str, MethodInfo] = {
         MethodInfo("ms2cag", "graphclust.s2cag.ms2cag:MS2CAG", "partition", True, False,
                    "M-S2CAG: modularity-maximising S2CAG"),
         MethodInfo("bottom_up", "graphclust.hierarchy.bottom_up:BottomUpHierarchy", "hierarchy", False, False,
-                   "Bethe-Hessian bottom communities + exact average linkage (JASA 2026)"),
+                   "Bethe-Hessian bottom communities + exact average linkage (JASA 2026)", cpu_only=True),
         MethodInfo("top_down", "graphclust.hierarchy.top_down:TopDownHierarchy", "hierarchy", False, False,
-                   "recursive regularized spectral bisection with Bethe-Hessian stopping"),
+                   "recursive regularized spectral bisection with Bethe-Hessian stopping", cpu_only=True),
         MethodInfo("local", "graphclust.local.estimator:LocalClustering", "local", False, False,
-                   "local clustering around a seed: flow diffusion or ACL PageRank, noisy labels (ICLR 2024)"),
+                   "local clustering around a seed: flow diffusion or ACL PageRank, noisy labels (ICLR 2024)",
+                   cpu_only=True),
     ]
 }
 

@@ -27,6 +27,38 @@ __all__ = [
     "permute",
 ]
 
+# Index arrays already checked by spmm, by id(indices): (weakref(indices), weakref(indptr), shape).
+_CHECKED: dict = {}
+
+
+def _check_structure_once(A: Any) -> None:
+    """:func:`graphclust.validation.check_sparse_structure` of ``A``, remembered per index array.
+
+    The public products take matrices from anywhere; a malformed one would make the compiled
+    kernels read out of bounds. The O(nnz) check runs once per pair of index arrays (an
+    iterative solver multiplies by the same matrix many times); arrays changed in place after
+    a first product are the caller's responsibility.
+    """
+    import weakref
+
+    from .validation import check_sparse_structure
+
+    if getattr(A, "format", None) not in ("csr", "csc", "coo", "bsr"):
+        return
+    indices = A.indices if A.format != "coo" else A.col
+    key = id(indices)
+    hit = _CHECKED.get(key)
+    if hit is not None and hit[0]() is indices and hit[1]() is getattr(A, "indptr", None) and hit[2] == A.shape:
+        return
+    check_sparse_structure(A, "A")
+    try:
+        entry = (weakref.ref(indices, lambda _r, k=key: _CHECKED.pop(k, None)),
+                 weakref.ref(A.indptr) if hasattr(A, "indptr") else (lambda: None), A.shape)
+    except TypeError:  # arrays without weak references: check every time
+        return
+    _CHECKED[key] = entry
+
+
 # Below this many multiply-adds the numba kernel's call overhead beats its speed-up.
 _SPMM_KERNEL_MIN_WORK = 200_000
 
@@ -172,13 +204,20 @@ def spmm(A: Any, X: Any, out: Any = None, *, addend: Any = None, beta: float = 0
             raise ValueError("addend must not share memory with out (out is zeroed before the addend is read).")
         return add2
 
+    if sp.issparse(A) or is_cupy_array(A):
+        _check_structure_once(A)
     if is_cupy_array(A) or is_cupy_array(X):
         from .kernels.cuda import spmm as cuda_spmm
 
         Y = cuda_spmm.csr_spmm(A, X)
         if addend is not None:
-            _check_fallback_addend(Y, None)
+            _check_fallback_addend(Y, out)
             Y += addend * Y.dtype.type(beta)
+        if out is not None:
+            if out.shape != Y.shape or out.dtype != Y.dtype:
+                raise ValueError(f"out must have shape {Y.shape} and dtype {Y.dtype}, got {out.shape} and {out.dtype}.")
+            out[...] = Y
+            return out
         return Y
     X = np.asarray(X)
     vector = X.ndim == 1
@@ -242,16 +281,39 @@ def locality_order(A: Any, method: str = "rcm") -> np.ndarray:
     """
     from .kernels.cpu.spmm import locality_order as _order
 
+    if is_cupy_array(A):
+        # the orderings are sequential graph traversals: computed on a host copy of the pattern
+        A = A.get()
     return _order(A, method=method)
 
 
 def permute(A: Any, perm: Any) -> Any:
-    """``P A P^T`` as a CSR array: node ``perm[i]`` of ``A`` becomes node ``i``."""
+    """``P A P^T``: node ``perm[i]`` of ``A`` becomes node ``i``.
+
+    A scipy ``csr_array`` on the CPU; a cupyx ``csr_matrix`` for a cupyx ``A`` (computed on the
+    device). ``perm`` may be a numpy or cupy integer array.
+    """
     from .kernels.cpu.spmm import permute_symmetric
 
-    A = sp.csr_array(A)
-    perm = np.asarray(perm, dtype=np.int64)
+    ns = namespace_of(A, perm)
+    perm = ns.to_numpy(perm)
+    if perm.dtype == bool or not np.issubdtype(perm.dtype, np.integer):
+        raise TypeError(f"perm must hold integer node indices, got dtype {perm.dtype}.")
+    perm = perm.astype(np.int64)
     if perm.shape != (A.shape[0],) or not np.array_equal(np.sort(perm), np.arange(A.shape[0])):
         raise ValueError(f"perm must be a permutation of 0..{A.shape[0] - 1}.")
+    if ns.is_gpu:
+        # P A P^T with the permutation matrix P (row i holds a 1 at column perm[i]): two cuSPARSE
+        # products on the device instead of a round trip to the host
+        A = ns.to_sparse(A)
+        n = A.shape[0]
+        xp = ns.xp
+        P = ns.sparse.csr_matrix(
+            (xp.ones(n, dtype=A.dtype), xp.asarray(perm), xp.arange(n + 1, dtype=np.int64)), shape=A.shape
+        )
+        B = (P @ A @ P.T).tocsr()
+        B.sort_indices()
+        return B
+    A = sp.csr_array(A)
     indptr, indices, data = permute_symmetric(A.indptr, A.indices, A.data, perm)
     return sp.csr_array((data, indices, indptr), shape=A.shape)

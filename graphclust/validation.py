@@ -20,6 +20,9 @@ __all__ = [
     "check_node_vector",
     "check_features",
     "check_choice",
+    "check_bool",
+    "check_num_nodes",
+    "check_sparse_structure",
 ]
 
 
@@ -43,7 +46,7 @@ def check_scalar(
     0.5
     """
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.number)):
-        raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__} ({value!r}).")
+        raise TypeError(f"{name} must be {'an' if kind is int else 'a'} {kind.__name__}, got {type(value).__name__} ({value!r}).")
     if kind is int:
         if not float(value).is_integer():
             raise TypeError(f"{name} must be an integer, got {value!r}.")
@@ -70,6 +73,22 @@ def check_n_clusters(n_clusters: Any, n_nodes: int, name: str = "n_clusters") ->
     3
     """
     return check_scalar(n_clusters, name, kind=int, low=1, high=n_nodes)
+
+
+def check_bool(value: Any, name: str, *, allow_int: bool = False) -> Any:
+    """Check a flag: ``True`` / ``False`` (numpy bools too); ints >= 0 with ``allow_int``
+    (verbosity levels). A string such as ``"False"`` is truthy in Python, so it is refused.
+
+    Examples
+    --------
+    >>> check_bool(np.bool_(True), "tfidf")
+    True
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if allow_int and isinstance(value, (numbers.Integral, np.integer)) and value >= 0:
+        return int(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__} ({value!r}).")
 
 
 def check_choice(value: Any, name: str, choices: tuple) -> Any:
@@ -135,3 +154,99 @@ def check_features(features: Any, n_nodes: int) -> Any:
     from .graph import _validate_features
 
     return _validate_features(features, n_nodes, on_gpu=is_cupy_array(features))
+
+
+def check_num_nodes(num_nodes: Any, name: str = "num_nodes", *, hint: str | None = None) -> int:
+    """Check a node count: an integer >= 1 whose O(n) index arrays fit in memory.
+
+    A count sized from user data (the largest id of an edge list, ``num_nodes=``) goes through
+    the memory guard: a graph of 10**12 nodes needs an 8 TB index pointer, which is refused here
+    with a :class:`~graphclust.memory.MemoryLimitError` instead of failing inside scipy.
+
+    Examples
+    --------
+    >>> check_num_nodes(3)
+    3
+    """
+    from .memory import check_bytes
+
+    n = check_scalar(num_nodes, name, kind=int, low=1)
+    # indptr (int64) plus one float64 per node (degrees), the least any method allocates
+    check_bytes(16 * (n + 1), what=f"a graph of {n} nodes ({name})",
+                hint=hint or f"check {name}: is the node count (or the largest node index) right?")
+    return n
+
+
+def _check_index_array(arr: Any, name: str, what: str) -> None:
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise TypeError(f"{name}: {what} must be a 1-D integer array, got dtype {arr.dtype} with shape {arr.shape}.")
+
+
+def check_sparse_structure(A: Any, name: str = "adjacency") -> None:
+    """Check the index arrays of a sparse matrix completely: O(nnz), no copy of valid input.
+
+    scipy (and cupyx) constructors check lengths but not values, so a CSR matrix whose
+    ``indices`` point outside the matrix, or whose ``indptr`` descends, reaches compiled code
+    that reads or writes out of bounds (a segmentation fault or silently random results).
+    This checks, for CSR / CSC / BSR, that ``indptr`` has ``n_major + 1`` entries, runs from 0
+    to at most ``len(indices)`` without descending, and that the stored ``indices`` lie in
+    ``[0, n_minor)``; for COO that every coordinate lies inside the shape. Other formats (LIL,
+    DOK, DIA) are checked by scipy on insertion. Raises ValueError (TypeError for non-integer
+    index arrays) naming ``name``.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> check_sparse_structure(sp.eye(3, format="csr"))
+    >>> bad = sp.csr_array((np.ones(2), [7, 0], [0, 1, 2]), shape=(2, 2))
+    >>> check_sparse_structure(bad)
+    Traceback (most recent call last):
+    ...
+    ValueError: adjacency: column index 7 out of range [0, 2) (malformed sparse matrix).
+    """
+    fmt = getattr(A, "format", None)
+    shape = tuple(int(s) for s in A.shape)
+    if len(shape) != 2:
+        raise ValueError(f"{name} must be 2-D, got shape {shape}.")
+    if fmt in ("csr", "csc", "bsr"):
+        indptr, indices = A.indptr, A.indices
+        _check_index_array(indptr, name, "indptr")
+        _check_index_array(indices, name, "indices")
+        if fmt == "bsr":
+            R, C = A.blocksize
+            n_major, n_minor, axis = shape[0] // R, shape[1] // C, "block column"
+        elif fmt == "csr":
+            n_major, n_minor, axis = shape[0], shape[1], "column"
+        else:
+            n_major, n_minor, axis = shape[1], shape[0], "row"
+        if indptr.shape[0] != n_major + 1:
+            raise ValueError(
+                f"{name}: indptr has {indptr.shape[0]} entries, a {shape} {fmt} matrix needs {n_major + 1} "
+                "(malformed sparse matrix)."
+            )
+        first, last = int(indptr[0]), int(indptr[-1])
+        if first != 0 or last < 0 or last > indices.shape[0] or last > A.data.shape[0]:
+            raise ValueError(
+                f"{name}: indptr must start at 0 and end at most at len(indices)={indices.shape[0]}, got "
+                f"indptr[0]={first}, indptr[-1]={last} (malformed sparse matrix)."
+            )
+        if n_major and bool((indptr[1:] < indptr[:-1]).any()):
+            raise ValueError(f"{name}: indptr decreases somewhere; it must be non-decreasing (malformed sparse matrix).")
+        stored = indices[:last]
+        if last:
+            lo, hi = int(stored.min()), int(stored.max())
+            if lo < 0 or hi >= n_minor:
+                bad = lo if lo < 0 else hi
+                raise ValueError(f"{name}: {axis} index {bad} out of range [0, {n_minor}) (malformed sparse matrix).")
+    elif fmt == "coo":
+        coords = A.coords if hasattr(A, "coords") else (A.row, A.col)
+        for axis, (c, size) in enumerate(zip(coords, shape)):
+            _check_index_array(c, name, "row" if axis == 0 else "col")
+            if c.shape[0] != A.data.shape[0]:
+                raise ValueError(f"{name}: COO coordinates and data differ in length (malformed sparse matrix).")
+            if c.shape[0]:
+                lo, hi = int(c.min()), int(c.max())
+                if lo < 0 or hi >= size:
+                    bad = lo if lo < 0 else hi
+                    what = "row" if axis == 0 else "column"
+                    raise ValueError(f"{name}: {what} index {bad} out of range [0, {size}) (malformed sparse matrix).")

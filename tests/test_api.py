@@ -17,8 +17,12 @@ import scipy.sparse as sp
 import graphclust as gc
 from graphclust import registry
 
-PARTITION = registry.names("partition") + registry.names("hierarchy")
+PARTITION = [n for n in registry.names("partition") + registry.names("hierarchy") if not registry.get(n).multiplex]
 LOCAL = registry.names("local")
+# Multiplex estimators run over their own small multiplex graphs (tests at the end). TOY is
+# registered by the fixture below, so the path is proven before any multiplex method lands.
+TOY = "_toy_multiplex"
+MULTIPLEX = [n for n, m in registry.METHODS.items() if m.multiplex] + [TOY]
 
 
 def planted(sizes=(30, 30, 30), p_in=0.3, p_out=0.02, seed=0, weighted=False):
@@ -170,3 +174,77 @@ def test_local_contract(name):
     est_nx = make(name).fit(G, "v0")  # networkx input: seeds are node ids
     assert "v0" in set(np.asarray(est_nx.cluster_).tolist())
     _ = copy.deepcopy(est)
+
+
+# --------------------------------------------------------------------------- multiplex estimators
+
+
+class SumSpectral(gc.base.BaseClusterer):
+    """Toy multiplex estimator for this test: spectral clustering of the sum of the relations."""
+
+    _multiplex = True
+
+    def __init__(self, n_clusters=2, *, random_state=None):
+        self.n_clusters = n_clusters
+        self.random_state = random_state
+
+    def _fit(self, graph, rng):
+        total = sum(graph.relations[1:], graph.relations[0])
+        self.labels_ = gc.SpectralClustering(self.n_clusters, random_state=rng).fit_predict(total)
+
+
+@pytest.fixture
+def multiplex_registry(monkeypatch):
+    monkeypatch.setitem(registry.METHODS, TOY, registry.MethodInfo(
+        TOY, f"{__name__}:SumSpectral", "partition", False, True, "sum of relations + spectral (test only)"))
+
+
+def planted_multiplex(seed=0, n_relations=2):
+    """Relations that each see the partition faintly (noisy, sparse); features as in planted."""
+    rels = [planted(p_in=0.15, p_out=0.02, seed=seed + 10 * r)[0] for r in range(n_relations)]
+    _, X, y = planted(seed=seed)
+    return {f"r{r}": A for r, A in enumerate(rels)}, X, y
+
+
+def fit_multiplex(name, relations, X, k):
+    est = make(name, n_clusters=k)
+    return est, est.fit_predict(relations, features=X if registry.get(name).requires_features else None)
+
+
+@pytest.mark.parametrize("name", MULTIPLEX)
+def test_multiplex_contract(name, multiplex_registry):
+    rels, X, y = planted_multiplex()
+    snapshot = {r: A.copy() for r, A in rels.items()}
+    X0 = X.copy()
+    est, labels = fit_multiplex(name, rels, X, 3)
+    assert labels.shape == (y.size,) and labels.dtype == np.int64
+    assert np.array_equal(labels, est.labels_)
+    assert gc.metrics.ari(y, labels) > 0.8
+    _, again = fit_multiplex(name, rels, X, 3)
+    assert np.array_equal(labels, again)
+    assert all((rels[r] != snapshot[r]).nnz == 0 for r in rels) and np.array_equal(X, X0)
+    # networkx relations with string ids: the ids come back, the clustering is the same
+    nxs = {r: nx.relabel_nodes(nx.from_scipy_sparse_array(A), {i: f"v{i}" for i in range(A.shape[0])})
+           for r, A in rels.items()}
+    est_nx, labels_nx = fit_multiplex(name, nxs, X, 3)
+    assert est_nx.node_ids_[0] == "v0"
+    assert gc.metrics.ari(labels, labels_nx) > 0.99
+
+
+@pytest.mark.parametrize("name", MULTIPLEX)
+def test_multiplex_bad_input_rejected(name, multiplex_registry):
+    rels, X, _ = planted_multiplex(seed=1)
+    feats = X if registry.get(name).requires_features else None
+    n = X.shape[0]
+    with pytest.raises(ValueError, match="relation 'r1'"):
+        make(name, n_clusters=3).fit({"r0": rels["r0"], "r1": rels["r1"][:-1, :-1]}, features=feats)
+    with pytest.raises(ValueError, match="relation 'r1'.*symmetric"):
+        make(name, n_clusters=3).fit({"r0": rels["r0"], "r1": sp.triu(rels["r1"], format="csr")}, features=feats)
+    for bad_k in (0, n + 1):
+        with pytest.raises(ValueError, match="n_clusters"):
+            make(name, n_clusters=bad_k).fit(rels, features=feats)
+    with pytest.raises(TypeError, match="relations"):
+        make(name, n_clusters=3).fit(rels["r0"], features=feats)
+    from sklearn.base import clone
+
+    assert clone(make(name, n_clusters=4)).get_params() == make(name, n_clusters=4).get_params()

@@ -50,6 +50,11 @@ def tree_lca_depths(depth: int, n_child: int = 2) -> np.ndarray:
     depth = check_scalar(depth, "depth", kind=int, low=1)
     n_child = check_scalar(n_child, "n_child", kind=int, low=2)
     K = n_child**depth
+    from ..memory import check_bytes
+
+    # the int64 matrix and one boolean comparison block at a time: 9 bytes per leaf pair
+    check_bytes(9 * K * K, what=f"the {K} x {K} LCA-depth matrix of a depth-{depth} tree ({n_child} children per node)",
+                hint="use a smaller depth or n_child (the model has K^2 block pairs for K leaves)")
     leaves = np.arange(K)
     lca = np.zeros((K, K), dtype=np.int64)
     for level in range(1, depth + 1):

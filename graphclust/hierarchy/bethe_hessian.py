@@ -67,6 +67,7 @@ __all__ = [
     "bethe_hessian_embedding",
     "bethe_hessian_clustering",
     "smallest_eigenpairs",
+    "check_embedding_memory",
 ]
 
 # Below this size a dense symmetric eigensolver is used (tiny subgraphs of the top-down
@@ -79,6 +80,52 @@ _KMEANS_SAMPLE = 100_000
 # 10x slower at N = 1600 on a busy 2-core machine): small problems run single-threaded.
 _SINGLE_THREAD_MAX = 100_000
 _RHO_EXACT_AUTO_MAX = 200_000
+
+
+def check_embedding_memory(n: int, k: int) -> int:
+    """Refuse a Bethe-Hessian embedding of ``n`` nodes and ``k`` vectors above the memory limit.
+
+    The estimate follows the solver :func:`smallest_eigenpairs` picks: the dense path (``n``
+    at most 300, or ``k >= n - 1``) holds the densified matrix, its eigenvectors and eigh's
+    workspace (three float64 ``n x n`` blocks); ARPACK its Lanczos basis of
+    ``max(2 k + 1, 20)`` vectors; the Chebyshev solver about ten float64 ``n x b`` blocks
+    (``b = k + max(4, k // 4)``). Either adds three ``n x k`` blocks (the embedding, the
+    previous eigenvectors, the normalised rows for k-means).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    k : int
+        Number of eigenvectors (communities).
+
+    Returns
+    -------
+    int
+        The estimated bytes.
+
+    Raises
+    ------
+    graphclust.memory.MemoryLimitError
+        A ValueError naming the size, the limit and what to do instead.
+
+    Examples
+    --------
+    >>> check_embedding_memory(1000, 10)  # ARPACK: 21 Lanczos vectors + 30
+    408000
+    """
+    from .. import memory
+
+    hint = "use a smaller n_clusters, or n_clusters=None to estimate it"
+    if n <= _DENSE_MAX or k >= n - 1:
+        what = f"the dense Bethe-Hessian eigendecomposition of {n} nodes (three float64 n x n blocks)"
+        return memory.check_bytes(3 * memory.dense_nbytes((n, n)), what=what, hint=hint)
+    if n > _CHEBYSHEV_MIN:
+        basis = 10 * min(n, k + max(4, k // 4))
+    else:
+        basis = min(n, max(2 * k + 1, 20))
+    what = f"the Bethe-Hessian embedding of {n} nodes with n_clusters={k} ({basis + 3 * k} float64 vectors)"
+    return memory.check_bytes(memory.dense_nbytes((n, basis + 3 * k)), what=what, hint=hint)
 
 
 def _thread_limit(n: int) -> Any:
@@ -95,9 +142,14 @@ def _as_csr(adjacency: Any) -> sp.csr_array:
         adjacency = adjacency.adjacency
     if not sp.issparse(adjacency):
         raise TypeError(f"adjacency must be a scipy sparse matrix or a graphclust Graph, got {type(adjacency).__name__}.")
+    from ..validation import check_sparse_structure
+
+    check_sparse_structure(adjacency, "adjacency")  # nothing malformed reaches ARPACK / scipy
     A = sp.csr_array(adjacency, dtype=np.float64)
     if A.shape[0] != A.shape[1]:
         raise ValueError(f"adjacency must be square, got shape {A.shape}.")
+    if A.nnz and not (np.isfinite(A.data.sum()) and A.data.min() >= 0):
+        raise ValueError("adjacency must have finite, non-negative weights whose sum fits in float64.")
     return A
 
 
@@ -128,7 +180,13 @@ def nonbacktracking_radius(adjacency: Any, method: str = "exact") -> float:
     A = _as_csr(adjacency)
     check_choice(method, "method", ("exact", "degree"))
     d = degrees(A)
-    approx = float((d @ d) / d.sum() - 1.0) if d.sum() > 0 else 0.0
+    with np.errstate(over="ignore"):
+        approx = float((d @ d) / d.sum() - 1.0) if d.sum() > 0 else 0.0
+    if not np.isfinite(approx):
+        raise ValueError(
+            f"adjacency: the weighted degrees (largest {float(d.max()):.3g}) are too large for the Bethe-Hessian "
+            "(their second moment overflows float64); rescale the weights, e.g. divide by the largest one."
+        )
     n = A.shape[0]
     if method == "degree" or n < 3:
         return max(approx, 1.0)
@@ -224,6 +282,7 @@ def estimate_n_clusters(
     A = _as_csr(adjacency)
     n = A.shape[0]
     rng = check_random_state(random_state)
+    max_clusters = check_scalar(max_clusters, "max_clusters", kind=int, low=1)
     if rho is None:
         rho = nonbacktracking_radius(A, "exact" if n <= _RHO_EXACT_AUTO_MAX else "degree")
     H = bethe_hessian_matrix(A, math.sqrt(rho))
@@ -335,6 +394,7 @@ def bethe_hessian_embedding(
     info: dict[str, Any] = {"rho": float(rho), "method": method}
     if K == 1:
         return np.ones((n, 1)), info
+    check_embedding_memory(n, K)
     if method == "zeta":
         X, zeta = _zeta_embedding(A, K, rho, rng, tol, max_iter)
         info["zeta"] = zeta
@@ -406,6 +466,8 @@ def _bethe_hessian_clustering(
     n = A.shape[0]
     rng = check_random_state(random_state)
     n_init = check_scalar(n_init, "n_init", kind=int, low=1)
+    if n_clusters is not None:  # refuse an embedding too large before computing rho
+        check_embedding_memory(n, check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=n))
     if isinstance(rho, str):
         rho = nonbacktracking_radius(A, rho)
     elif rho is None:
@@ -426,6 +488,18 @@ def _bethe_hessian_clustering(
     norms = np.linalg.norm(X, axis=1)
     isolated = (degrees(A) == 0) | (norms <= 1e-300)
     keep = ~isolated
+    n_keep = int(keep.sum())
+    if K > n_keep and n_keep == 0:
+        raise ValueError(
+            f"n_clusters={K}: the Bethe-Hessian embedding is zero at every node (too few edges for {K} "
+            "communities); use n_clusters=1 or a graph with more edges."
+        )
+    if K > n_keep:
+        raise ValueError(
+            f"n_clusters={K} but only {n_keep} of the {n} nodes can be clustered: {n - n_keep} are isolated "
+            "(no edges, or a zero embedding row) and join the largest cluster afterwards; choose "
+            f"n_clusters <= {n_keep}."
+        )
     Xn = X[keep] / norms[keep, None]
     # Large graphs: the n_init restarts run on a uniform sample of rows, the best centers
     # seed one Lloyd run on all rows; the restarts, not the final run, dominate the cost of

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from ..base import BaseClusterer
 from ..validation import check_choice, check_scalar
 from ._result import HierarchyMixin
-from .bethe_hessian import bethe_hessian_clustering
+from .bethe_hessian import bethe_hessian_clustering, check_embedding_memory
 from .linkage import average_linkage, community_edge_weights
 
 __all__ = ["BottomUpHierarchy", "split_edges"]
@@ -101,6 +101,8 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
     1.0
     """
 
+    _cpu_only = True  # see registry.MethodInfo.cpu_only
+
     _needs_n_clusters = True
     _n_clusters_optional = True
 
@@ -133,6 +135,8 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
         check_scalar(self.max_clusters, "max_clusters", kind=int, low=1)
         if self.split is not None:
             check_scalar(self.split, "split", low=0, high=1, low_inclusive=False, high_inclusive=False)
+        if self.n_clusters is not None and self.n_clusters > 1:
+            check_embedding_memory(graph.n_nodes, int(self.n_clusters))
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:
         A = sp.csr_array(graph.adjacency)

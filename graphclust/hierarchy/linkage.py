@@ -53,6 +53,9 @@ def community_edge_weights(adjacency: Any, labels: Any, n_communities: int | Non
     if y.size and y.min() < 0:
         raise ValueError("labels must be non-negative community indices.")
     K = int(n_communities) if n_communities is not None else (int(y.max()) + 1 if y.size else 0)
+    from ..memory import check_dense
+
+    check_dense((K, K), np.float64, what=f"the dense weights between {K} communities", hint="use fewer communities")
     H = sp.csr_array((np.ones(n), (np.arange(n), y)), shape=(n, K))
     W = (H.T @ (sp.csr_array(adjacency) @ H)).toarray()
     sizes = np.bincount(y, minlength=K).astype(np.int64)
@@ -140,6 +143,10 @@ def average_linkage(
         raise ValueError("weights must be symmetric.")
 
     n_total = 2 * K - 1
+    from ..memory import check_dense
+
+    check_dense((n_total, n_total), np.float64, what=f"the average-linkage table of {K} communities",
+                hint="use fewer communities")
     # Rows/cols for clusters 0..2K-2; cluster K + t is created at merge t.
     W = np.zeros((n_total, n_total))
     W[:K, :K] = (W0 + W0.T) / 2

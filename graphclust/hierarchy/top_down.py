@@ -150,6 +150,8 @@ class TopDownHierarchy(HierarchyMixin, BaseClusterer):
     4
     """
 
+    _cpu_only = True  # see registry.MethodInfo.cpu_only
+
     _needs_n_clusters = True
     _n_clusters_optional = True
 

@@ -57,7 +57,7 @@ def prepare(graph: Any) -> Prepared:
     The result is cached on the :class:`Graph` so repeated queries on one Graph object pay
     the O(n + m) preparation once.
     """
-    g = graph if isinstance(graph, Graph) else as_graph(graph)
+    g = as_graph(graph)  # a Graph from as_graph passes through; one built directly is checked once
     cached = g.meta.get(_CACHE_KEY) if isinstance(g.meta, dict) else None
     if cached is not None and cached.graph.adjacency is g.adjacency:
         return cached
@@ -65,6 +65,10 @@ def prepare(graph: Any) -> Prepared:
         raise ValueError("local clustering needs an undirected graph; got a directed one.")
     if g.device != "cpu":
         # The push methods are sequential per query (Gauss-Seidel); they run on the CPU.
+        import warnings
+
+        warnings.warn("local clustering runs on the CPU only: the graph is copied from the GPU to the host.",
+                      UserWarning, stacklevel=3)
         g = g.to("cpu")
     A = g.adjacency
     if not sp.issparse(A):  # pragma: no cover - as_graph always gives CSR
@@ -206,9 +210,22 @@ class LocalScores:
         return dict(zip(self.node_ids.tolist(), self.values.tolist()))
 
 
+def check_finite_scores(vals: np.ndarray, info: dict | None = None) -> None:
+    """Refuse non-finite scores (float64 overflow or underflow), never reported as converged."""
+    if not np.all(np.isfinite(vals)) or (info is not None and not np.isfinite(info.get("max_excess", 0.0))):
+        if info is not None:
+            info["converged"] = False
+        raise ValueError(
+            "the local diffusion overflowed float64 (non-finite scores): the source mass, the exponent p or "
+            "the edge weights are too extreme (e.g. mass=1e200 with p=4, or weights near 1e-308); rescale "
+            "the weights or use a smaller mass / p."
+        )
+
+
 def make_scores(prep: Prepared, nodes: np.ndarray, vals: np.ndarray, info: dict) -> LocalScores:
     nodes = np.asarray(nodes, dtype=np.int64)
     vals = np.asarray(vals, dtype=np.float64)
+    check_finite_scores(vals, info)
     order = np.lexsort((nodes, -vals))
     nodes, vals = nodes[order], vals[order]
     return LocalScores(nodes, vals, prep.n, prep.graph.ids(nodes), info)
@@ -229,6 +246,9 @@ def make_scores_batch(prep: Prepared, results: list, infos: list) -> list[LocalS
     np.cumsum(lens, out=ptr[1:])
     nodes = np.concatenate([r[0] for r in results]).astype(np.int64, copy=False)
     vals = np.concatenate([r[1] for r in results]).astype(np.float64, copy=False)
+    for info in infos:
+        check_finite_scores(np.zeros(0), info)
+    check_finite_scores(vals)
     kernels().sort_segments(ptr, nodes, vals)  # in place, per query
     ids = prep.graph.ids(nodes)
     n = prep.n

@@ -92,6 +92,8 @@ class LocalClustering(BaseClusterer):
     [0, 1, 2, 3, 4, 5, 6, 7]
     """
 
+    _cpu_only = True  # see registry.MethodInfo.cpu_only
+
     _needs_n_clusters = False
 
     def __init__(
@@ -141,7 +143,31 @@ class LocalClustering(BaseClusterer):
             vol = float(T[np.unique(nb)].sum())
             if vol <= 0:
                 vol = 1.0
-        return np.asarray(grid, dtype=np.float64) * vol
+        with np.errstate(over="ignore"):
+            masses = np.asarray(grid, dtype=np.float64) * vol
+        if not np.all(np.isfinite(masses)):
+            raise ValueError(
+                f"volume * mass_grid overflows float64 (volume={vol!r}, largest grid value {float(np.max(grid))!r}); "
+                "give a smaller volume."
+            )
+        return masses
+
+    def _check_params(self) -> None:
+        """Every parameter, whatever the method: a typo is reported even where it is not used."""
+        self._check_flags()
+        check_choice(self.method, "method", ("flow", "pagerank"))
+        if self.rounding is not None:
+            check_choice(self.rounding, "rounding", ("support", "sweep"))
+        _check_flow(self.p, self.max_iters, self.tol)
+        check_scalar(self.alpha, "alpha", low=0.0, high=1.0, low_inclusive=False)
+        check_scalar(self.eps, "eps", low=0.0, low_inclusive=False)
+        if self.label_eps is not None:
+            check_scalar(self.label_eps, "label_eps", low=0.0, high=1.0)
+        if self.mass is not None:
+            check_scalar(self.mass, "mass", low=0.0, low_inclusive=False)
+        if self.volume is not None:
+            check_scalar(self.volume, "volume", low=0.0, low_inclusive=False)
+        check_random_state(self.random_state)
 
     # ------------------------------------------------------------------ API
     def fit(self, graph: Any, seed: Any, noisy_labels: Any = None) -> "LocalClustering":
@@ -160,9 +186,7 @@ class LocalClustering(BaseClusterer):
         -------
         self
         """
-        check_choice(self.method, "method", ("flow", "pagerank"))
-        if self.rounding is not None:
-            check_choice(self.rounding, "rounding", ("support", "sweep"))
+        self._check_params()
         g = self._validate_graph(graph)
         prep = prepare(g)
         seeds = resolve_seeds(prep, seed, "seed")

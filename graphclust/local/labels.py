@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ..backend import get_namespace, is_cupy_array
 from ..graph import Graph, as_graph
 from ..validation import check_random_state, check_scalar, seed_from
 from ._common import node_vector, prepare
@@ -115,6 +116,9 @@ def _features(g: Graph, features: Any, n_components: int | None, rng: np.random.
     X = g.features if features is None else features
     if X is None:
         raise ValueError("noisy_labels_from_classifier needs node features: pass features=... or an attributed graph.")
+    if is_cupy_array(X):
+        # the classifier (scikit-learn) runs on the host: copy device features explicitly
+        X = get_namespace("cpu").to_sparse(X) if hasattr(X, "tocsr") else get_namespace("cpu").asarray(X)
     X = sp.csr_array(X) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     if X.shape[0] != g.n_nodes:
         raise ValueError(f"features must have one row per node ({g.n_nodes}), got {X.shape[0]}.")

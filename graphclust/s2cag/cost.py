@@ -15,16 +15,15 @@ Three layouts compute the same thing (in exact arithmetic):
 :func:`estimated_seconds` weighs the operation counts of all three by the throughput each kind
 of work reaches (a narrow sparse product gathers a few columns per non-zero and runs far below
 a BLAS-3 product); ``path="auto"`` / ``mode="auto"`` picks the smallest estimate among the
-layouts whose dense blocks fit in :data:`DENSE_LIMIT_BYTES`.
+layouts whose dense blocks (the attribute block and ``Z``) fit in graphclust's one memory
+limit (:func:`graphclust.memory.get_memory_limit`).
 """
 from __future__ import annotations
 
+from .. import memory
 from ..solvers.propagate import tiles_stay_cached
 
-__all__ = ["official_cost", "estimated_seconds", "choose_layout", "check_dense_budget", "DENSE_LIMIT_BYTES"]
-
-#: Largest dense ``n x d`` working set (the attribute block and ``Z``) a dense layout may hold.
-DENSE_LIMIT_BYTES = 4 * 2**30
+__all__ = ["official_cost", "estimated_seconds", "choose_layout", "check_dense_budget", "dense_bytes"]
 
 # Multiply-adds per second of each kind of work, float64, on the 2-core reference machine
 # (AMD EPYC, 32 MB L3), best of 5. When the gathered block fits in the last-level cache
@@ -127,24 +126,28 @@ def dense_bytes(n: int, d: int, itemsize: int) -> int:
 
 
 def check_dense_budget(n: int, d: int, itemsize: int, layout: str) -> None:
-    """Raise a ValueError when a dense layout would exceed :data:`DENSE_LIMIT_BYTES`."""
-    need = dense_bytes(n, d, itemsize)
-    if need > DENSE_LIMIT_BYTES:
-        raise ValueError(
-            f"the {layout!r} layout holds dense n x d blocks ({n} x {d}): {need / 2**30:.1f} GiB, above "
-            f"graphclust.s2cag.cost.DENSE_LIMIT_BYTES = {DENSE_LIMIT_BYTES / 2**30:.1f} GiB; use the "
-            "implicit layout, which never forms them."
-        )
+    """Refuse a dense layout whose blocks exceed the memory limit (:mod:`graphclust.memory`).
+
+    Raises
+    ------
+    graphclust.memory.MemoryLimitError
+        A ValueError naming the layout, the bytes it needs and the limit.
+    """
+    memory.check_bytes(
+        dense_bytes(n, d, itemsize),
+        what=f"the {layout!r} layout (two dense n x d blocks, {n} x {d}, {itemsize}-byte values)",
+        hint="use the implicit layout, which never forms them, or dtype='float32' (half the bytes)",
+    )
 
 
 def choose_layout(estimates: dict[str, float], n: int, d: int, itemsize: int, allowed: tuple[str, ...]) -> str:
-    """The fastest layout of ``allowed`` by ``estimates``; dense layouts only within budget.
+    """The fastest layout of ``allowed`` by ``estimates``; dense layouts only within the memory limit.
 
     Examples
     --------
     >>> choose_layout({"implicit": 2.0, "gram": 1.0}, 10**6, 10**4, 8, ("implicit", "gram"))
     'implicit'
     """
-    fits = dense_bytes(n, d, itemsize) <= DENSE_LIMIT_BYTES
+    fits = dense_bytes(n, d, itemsize) <= memory.get_memory_limit()
     candidates = [a for a in allowed if a == "implicit" or fits]
     return min(candidates, key=lambda a: estimates[a])

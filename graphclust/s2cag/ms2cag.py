@@ -78,7 +78,7 @@ class MS2CAG(_S2CAGCommon):
         then ``O(d^2 k)`` per step. ``"dense"``: the official path (dense ``Z``, two skinny
         products per step), for checking. ``"auto"``: the faster of implicit and gram by
         :func:`graphclust.s2cag.cost.estimated_seconds`, gram only when its dense blocks fit in
-        ``DENSE_LIMIT_BYTES`` (4 GiB). All give the official iterate to rounding.
+        the memory limit (:mod:`graphclust.memory`). All give the official iterate to rounding.
     dtype : {"float64", "float32"}, default "float64"
         Working precision of ``P``, ``X_hat``, ``Z`` and the products (the ``d x d`` algebra
         and SNEM stay float64). float32 halves memory and about halves the time; the subspace

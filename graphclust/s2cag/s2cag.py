@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import memory
 from ..backend import is_cupy_array, namespace_of
 from ..base import BaseClusterer
 from ..sparse import transpose_csr
@@ -55,6 +56,16 @@ class _S2CAGCommon(BaseClusterer):
 
     def _preprocess(self, graph: Any) -> tuple[Any, Any]:
         """``P`` and ``X_hat`` (sparse stays sparse), in the working dtype."""
+        if not hasattr(graph.features, "nnz"):
+            # Dense attributes: TF-IDF and the row normalisation hold two float64 n x d
+            # blocks at their peak (measured with tracemalloc) on top of the input.
+            n, d = graph.features.shape
+            memory.check_bytes(
+                2 * memory.dense_nbytes((n, d), np.float64),
+                what=f"the attribute preprocessing of dense {n} x {d} features (two float64 n x d blocks)",
+                hint="pass the features as a scipy sparse matrix when most entries are zero, or reduce the "
+                "number of attributes (e.g. a random projection)",
+            )
         P = propagation_matrix(
             graph.adjacency,
             symmetric_self_loops=self.symmetric_self_loops,
@@ -144,7 +155,7 @@ class S2CAG(_S2CAGCommon):
         runs the power steps on ``d x b`` blocks (:mod:`graphclust.solvers.gram`);
         ``"explicit"`` forms ``Z`` and multiplies by it at every step (the official layout).
         ``"auto"`` picks the fastest by :func:`graphclust.s2cag.cost.estimated_seconds` among
-        the layouts whose dense blocks fit in ``DENSE_LIMIT_BYTES`` (4 GiB). The official code
+        the layouts whose dense blocks fit in the memory limit (:mod:`graphclust.memory`). The official code
         chooses between explicit and implicit by operation counts (:func:`official_cost`),
         which ignores that a narrow sparse product runs ~20x below a BLAS-3 product; the
         choice only moves rounding.

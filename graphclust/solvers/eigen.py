@@ -316,8 +316,10 @@ class ShiftedOperator:
             import scipy.sparse as sp
 
             P = sp.csr_array(P)
-        counts = xp.diff(P.indptr)
-        rows = xp.repeat(xp.arange(n, dtype=P.indices.dtype), counts.tolist() if ns.is_gpu else counts)
+        # row of every stored entry: one searchsorted over indptr (cupy.repeat with a list of
+        # counts would launch one kernel per row)
+        rows = xp.searchsorted(P.indptr[1:], xp.arange(P.nnz, dtype=P.indptr.dtype), side="right")
+        rows = rows.astype(P.indices.dtype, copy=False)
         self.diag = xp.flatnonzero(P.indices == rows)
         if int(self.diag.size) != n:  # pragma: no cover - guards the assumption above
             raise RuntimeError("ShiftedOperator: the diagonal pattern was not kept.")

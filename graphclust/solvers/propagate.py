@@ -126,8 +126,16 @@ def geometric_coefficients(T: int, alpha: float, variant: str = "series") -> np.
     if T < 0:
         raise ValueError(f"T must be >= 0, got {T}.")
     alpha = float(alpha)
-    w = float(T) if alpha == 1.0 else (1.0 - alpha) / (1.0 - alpha ** (T + 1))
-    powers = alpha ** np.arange(T + 1, dtype=np.float64)
+    if not np.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"alpha must be a finite number > 0, got {alpha!r}.")
+    if alpha > 1.0 and np.log(alpha) * (T + 1) > 700.0:
+        # alpha ** (T + 1) overflows float64: the same weights, scaled by alpha ** -(T + 1)
+        # (w alpha^t = (alpha - 1) alpha^(t - T - 1) / (1 - alpha^-(T + 1)), all finite)
+        w = (alpha - 1.0) / (1.0 - alpha ** -(T + 1))
+        powers = alpha ** (np.arange(T + 1, dtype=np.float64) - (T + 1))
+    else:
+        w = float(T) if alpha == 1.0 else (1.0 - alpha) / (1.0 - alpha ** (T + 1))
+        powers = alpha ** np.arange(T + 1, dtype=np.float64)
     if variant == "series":
         return w * powers
     if variant == "power_iteration":

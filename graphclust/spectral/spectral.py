@@ -17,6 +17,10 @@ _SOLVER_METHOD = {"subspace": "chebyshev", "lobpcg": "lobpcg", "arpack": "arpack
 # Graphs this small are embedded with a dense eigendecomposition (guarded size), where the
 # iterative solvers would need almost as many columns as there are nodes.
 _DENSE_MAX_NODES = 5000
+# The iterative embedding holds about this many n x b float32 blocks at its peak (the block,
+# its product, the filter's recurrence, Rayleigh-Ritz copies, float64 Gram chunks; measured
+# with tracemalloc at n = 20k, k = 400: 10.0 blocks, b = k + max(4, k // 4)).
+_EMBEDDING_BLOCKS = 10
 # Chebyshev filter degrees (later steps, first step): measured on a 1M-node SBM of average
 # degree 10 (docs/benchmarks/spectral.md), 12 then 8 reaches tol 1e-2 in 21 sparse products.
 _DEGREE, _START_DEGREE = 8, 12
@@ -62,8 +66,10 @@ def spectral_embedding(
     xp = ns.xp
     rng = check_random_state(random_state)
     n = int(adjacency.shape[0])
+    dense = n <= min(_DENSE_MAX_NODES, 5 * n_components + 10)
+    _check_embedding_memory(n, int(n_components), dense)
     S = normalize_symmetric(adjacency)
-    if n <= min(_DENSE_MAX_NODES, 5 * n_components + 10):
+    if dense:
         w, V = xp.linalg.eigh(S.toarray())
         order = xp.argsort(w)[::-1][:n_components]
         return V[:, order], np.asarray(ns.to_numpy(w[order]), dtype=np.float64)
@@ -104,6 +110,25 @@ def spectral_embedding(
     if bool(isolated.any()):
         V[isolated] = 0
     return V, w
+
+
+def _check_embedding_memory(n: int, k: int, dense: bool) -> None:
+    """Refuse an embedding whose dense blocks exceed the memory limit, before any work."""
+    from .. import memory
+
+    hint = "use a smaller n_clusters"
+    if dense:
+        # the dense n x n matrix, its eigenvectors and eigh's workspace
+        memory.check_bytes(3 * memory.dense_nbytes((n, n)), what=f"the dense eigendecomposition of a {n}-node "
+                           "graph (three float64 n x n blocks)", hint=hint)
+        return
+    b = min(n, k + max(4, k // 4))
+    memory.check_bytes(
+        _EMBEDDING_BLOCKS * memory.dense_nbytes((n, b), np.float32),
+        what=f"the spectral embedding of {n} nodes with n_clusters={k} ({_EMBEDDING_BLOCKS} float32 blocks of "
+        f"{n} x {b} at its peak)",
+        hint=hint + " (the memory grows as n_nodes x n_clusters)",
+    )
 
 
 class SpectralClustering(BaseClusterer):
@@ -231,7 +256,12 @@ class SpectralClustering(BaseClusterer):
         A = graph.adjacency
         ns = namespace_of(A)
         if k == graph.n_nodes:
-            # One node per cluster: nothing to embed.
+            # One node per cluster: nothing to embed (the embedding is the identity).
+            from .. import memory
+
+            memory.check_dense((k, k), np.float64, what="the identity embedding of n_clusters = n_nodes",
+                               hint="n_clusters = n_nodes puts every node in its own cluster: the labels are "
+                               "simply numpy.arange(n_nodes); use a smaller n_clusters")
             self.embedding_ = np.eye(k)
             self.eigenvalues_ = np.full(k, np.nan)
             self.labels_ = np.arange(k, dtype=np.int64)

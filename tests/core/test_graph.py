@@ -313,9 +313,10 @@ def test_pyg_data():
     assert isinstance(g.features, np.ndarray)
     np.testing.assert_array_equal(g.labels, [0, 1, 0, 1, -1])
     assert g.labels.dtype == np.int64
-    # the graph does not share memory with the tensors
-    g.features[0, 0] = 1234.0
-    assert x[0, 0].item() != 1234.0
+    # float32 features are used without a copy, read-only: the graph cannot change the tensor
+    assert np.shares_memory(g.features, x.numpy())
+    with pytest.raises(ValueError, match="read-only"):
+        g.features[0, 0] = 1234.0
     for key, t in [("ei", ei), ("ew", ew), ("x", x), ("y", y)]:
         assert torch.equal(t, saved[key])
     # features given to as_graph override Data.x
@@ -389,8 +390,20 @@ def test_features_dense_sparse_and_copies():
     g = as_graph(D, features=X)
     assert g.features.dtype == np.float64
     np.testing.assert_array_equal(g.features, X)
-    g.features[0, 0] = -7
+    g.features[0, 0] = -7  # integer features were converted: a copy the graph owns
     np.testing.assert_array_equal(X, X0)
+
+    # accepted dtype and layout: no copy (a read-only view), whatever the order
+    for F in (np.random.default_rng(0).random((5, 3)), np.asfortranarray(np.ones((5, 3), np.float32))):
+        F0 = F.copy()
+        gf = as_graph(D, features=F)
+        assert np.shares_memory(gf.features, F) and gf.features.dtype == F.dtype
+        assert not gf.features.flags.writeable and F.flags.writeable
+        np.testing.assert_array_equal(F, F0)
+    # a strided slice or float16 is copied once to a contiguous accepted dtype
+    S = np.ones((5, 6))[:, ::2]
+    assert not np.shares_memory(as_graph(D, features=S).features, S)
+    assert as_graph(D, features=np.ones((5, 2), np.float16)).features.dtype == np.float64
 
     Xs = sp.csc_matrix(np.eye(5, 3))
     snap = sparse_snapshot(Xs)

@@ -200,3 +200,73 @@ def test_conductance_known_values_and_errors():
         metrics.conductance(G, np.ones(4, dtype=bool))
     with pytest.raises(ValueError, match="nodes out of range"):
         metrics.conductance(G, [0, 12])
+
+
+# --------------------------------------------------------------------------- large label sets
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_sparse_assignment_equals_dense_and_brute_force(monkeypatch, seed):
+    from graphclust import metrics as m
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    t = rng.integers(0, rng.integers(2, 6), n)
+    p = rng.integers(0, rng.integers(2, 6), n) + 10
+    t[rng.random(n) < 0.1] = -1
+    dense_acc, dense_map = m.accuracy(t, p), m.match_labels(t, p)
+    known = t != -1
+    assert dense_acc == pytest.approx(brute_force_accuracy(t[known], p[known]))
+    monkeypatch.setattr(m, "_DENSE_ASSIGNMENT_MAX", 0)  # force the sparse path
+    assert m.accuracy(t, p) == dense_acc
+    sparse_map = m.match_labels(t, p)
+    # same number of agreeing nodes (the matching itself may differ between tied optima)
+    assert np.sum(sparse_map[known] == t[known]) == np.sum(dense_map[known] == t[known])
+
+
+def test_sparse_assignment_unique_optimum_same_mapping(monkeypatch):
+    from graphclust import metrics as m
+
+    rng = np.random.default_rng(0)
+    t = np.repeat(np.arange(6), 10)
+    perm = rng.permutation(6) + 100
+    p = perm[t]
+    p[::7] = perm[(t[::7] + 1) % 6]  # some noise, still a unique best matching
+    dense, dense_f1 = m.match_labels(t, p), m.f1_macro(t, p)
+    monkeypatch.setattr(m, "_DENSE_ASSIGNMENT_MAX", 0)
+    np.testing.assert_array_equal(m.match_labels(t, p), dense)
+    assert m.f1_macro(t, p) == dense_f1
+
+
+def test_forty_thousand_labels_without_the_dense_table():
+    import tracemalloc
+
+    from scipy.optimize import linear_sum_assignment
+
+    from graphclust import metrics as m
+
+    # 40,000 classes in 400 independent groups of 100: clusters only mix classes within a
+    # group, so the best global matching is the sum of the 400 small dense optima.
+    rng = np.random.default_rng(1)
+    groups, per, reps = 400, 100, 3
+    t = np.repeat(np.arange(groups * per), reps)
+    g = t // per
+    p = g * per + rng.permutation(per)[t % per]
+    noisy = rng.random(t.size) < 0.3
+    p[noisy] = g[noisy] * per + rng.integers(0, per, noisy.sum())
+    p = p * 7 + 3  # cluster ids unrelated to class ids
+    expected = 0
+    for k in range(groups):
+        sel = g == k
+        C = np.zeros((per, per), dtype=np.int64)
+        np.add.at(C, (t[sel] % per, (p[sel] - 3) // 7 % per), 1)
+        r, c = linear_sum_assignment(C, maximize=True)
+        expected += int(C[r, c].sum())
+    tracemalloc.start()
+    acc = m.accuracy(t, p)
+    mapped = m.match_labels(t, p)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert acc == expected / t.size
+    assert int(np.sum(mapped == t)) == expected
+    assert peak < 200 * 2**20  # the dense table would be 40000^2 int64 = 11.9 GiB

@@ -138,3 +138,13 @@ def test_highschool_graph_edge_count(shared_datasets):
     assert g.meta["pattern"].nnz == 2 * 5818
     assert g.n_edges == 5818 - 1787
     assert np.bincount(g.labels).size == 9
+
+
+def test_btsbm_depth_25_refused_before_allocating():
+    from graphclust import memory
+
+    # 2^25 leaves: the LCA-depth matrix alone would be 2^50 int64 entries (8 PiB)
+    with memory.memory_limit("8GiB"), pytest.raises(memory.MemoryLimitError, match=r"33554432 x 33554432 .*PiB.*smaller depth"):
+        btsbm(25, 2, p=np.linspace(0.001, 0.5, 26))
+    with memory.memory_limit(1000), pytest.raises(ValueError, match="LCA-depth matrix"):
+        tree_lca_depths(4)

@@ -60,3 +60,10 @@ def test_large_sparse_is_fast_and_linear():
     g, y, K = planted_local(n, 100, 0.08, 8.0 / n, 8.0 / n, 0.9, 0.9, random_state=2)
     assert g.n_nodes == n
     assert 7.0 < g.adjacency.nnz / n < 9.5
+
+
+def test_huge_planted_local_refused_before_allocating():
+    from graphclust import memory
+
+    with memory.memory_limit("8GiB"), pytest.raises(memory.MemoryLimitError, match=r"1e\+12 nodes.*fewer nodes"):
+        planted_local(10**12, 100, 0.08, 1e-10, 1e-10, 0.9, 0.9, random_state=0)

@@ -163,3 +163,54 @@ def test_inputs_not_modified():
     sbm([10, 10], P, theta=theta, random_state=0)
     np.testing.assert_array_equal(P, P0)
     np.testing.assert_array_equal(theta, t0)
+
+
+# --------------------------------------------------------------------------- memory guard
+
+
+def _no_allocation(monkeypatch):
+    """Make the samplers fail: a refusal must come before any of them runs."""
+    import importlib
+
+    module = importlib.import_module("graphclust.datasets.sbm")  # the package exports the function
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the size must be refused before sampling")
+
+    monkeypatch.setattr(module, "_sample_sbm", boom)
+    monkeypatch.setattr(module, "_sample_dcsbm", boom)
+
+
+def test_huge_sbm_refused_before_allocating(monkeypatch):
+    from graphclust import memory
+
+    _no_allocation(monkeypatch)
+    with memory.memory_limit("8GiB"):
+        # 2e9 nodes: the labels alone are 14.9 GiB, the 1e17 expected edges far more
+        with pytest.raises(memory.MemoryLimitError, match=r"2e\+09 nodes.*above the memory limit of 8\.0 GiB.*fewer nodes"):
+            sbm([10**9] * 2, p_in=0.1, p_out=0.01)
+        with pytest.raises(memory.MemoryLimitError, match="expected edges"):
+            sbm([10**9] * 2, p_in=0.1, p_out=0.01, degree_corrected=True)
+        with pytest.raises(memory.MemoryLimitError, match="block probability matrix"):
+            sbm([1] * 10**6, p_in=0.5, p_out=0.0)  # 10^6 x 10^6 probabilities: 7.3 TiB
+    with memory.memory_limit(1000), pytest.raises(ValueError, match="sampling sbm"):
+        sbm([100, 100], p_in=0.1, p_out=0.01)  # a small graph with a tiny limit
+    with memory.memory_limit("1PiB"), pytest.raises(ValueError, match="2\\^62 node pairs"):
+        sbm([2**32], p=0.0)  # fits the limit, but its node pairs cannot be indexed
+
+
+def test_expected_memory_bounds_the_measured_peak():
+    import tracemalloc
+
+    from graphclust import memory
+    from graphclust.datasets.sbm import _check_sample_size, _check_blocks
+
+    for sizes, p_in, p_out in [([3000] * 4, 0.01, 0.001), ([600, 600], 0.4, 0.05)]:
+        sizes_arr, P = _check_blocks(sizes, None, p_in, p_out)
+        tracemalloc.start()
+        sbm(sizes, p_in=p_in, p_out=p_out, random_state=0)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        with memory.memory_limit(peak):  # the estimate is at least the measured peak
+            with pytest.raises(ValueError, match="sampling"):
+                _check_sample_size(sizes_arr, P, False, "sbm")

@@ -120,3 +120,32 @@ def test_highschool_reproduction(shared_datasets):
     ami_td = adjusted_mutual_info_score(g.labels, td.cut(9))
     assert 0.92 <= ami_td < ami_bu
     assert td.inversions_ >= 1
+
+
+# --------------------------------------------------------------------------- memory guard
+
+
+def test_bottom_up_n_minus_one_refused_before_any_work(monkeypatch):
+    import scipy.sparse as sp
+
+    from graphclust import memory
+    from graphclust.hierarchy import bethe_hessian
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the guard must refuse before rho or the embedding is computed")
+
+    monkeypatch.setattr(bethe_hessian, "nonbacktracking_radius", no_work)
+    n = 20_000
+    ring = sp.diags_array([np.ones(n - 1)], offsets=[1], shape=(n, n), format="csr")
+    ring = sp.csr_array(ring + ring.T)
+    # K = n - 1 densifies the Bethe-Hessian: 3 x 20000^2 float64 = 8.9 GiB
+    with memory.memory_limit("4GiB"), pytest.raises(memory.MemoryLimitError) as err:
+        BottomUpHierarchy(n_clusters=n - 1).fit(ring)
+    msg = str(err.value)
+    assert "dense Bethe-Hessian" in msg and "8.9 GiB" in msg and "4.0 GiB" in msg and "smaller n_clusters" in msg
+    # the iterative path is sized too (tiny limit, small graph); the public function as well
+    small = sp.csr_array(ring[:1000, :1000])
+    with memory.memory_limit(10**5), pytest.raises(ValueError, match="n_clusters=10 "):
+        BottomUpHierarchy(n_clusters=10).fit(small)
+    with memory.memory_limit(10**5), pytest.raises(ValueError, match="n_clusters=10 "):
+        bethe_hessian.bethe_hessian_clustering(small, 10, rho=2.0)

@@ -112,3 +112,17 @@ def test_cut_rejects_bad_k():
         cut_linkage(Z, 3)
     with pytest.raises(TypeError):
         cut_linkage(Z, 1.5)
+
+
+def test_dense_tables_go_through_the_memory_guard():
+    import scipy.sparse as sp
+
+    from graphclust import memory
+    from graphclust.hierarchy.linkage import average_linkage, community_edge_weights
+
+    A = sp.csr_array(np.ones((6, 6)) - np.eye(6))
+    with memory.memory_limit(100), pytest.raises(ValueError, match="weights between 6 communities"):
+        community_edge_weights(A, np.arange(6))
+    W, sizes = community_edge_weights(A, np.arange(6))
+    with memory.memory_limit(100), pytest.raises(ValueError, match="average-linkage table of 6 communities"):
+        average_linkage(W, sizes)

@@ -66,16 +66,20 @@ def test_auto_picks_the_estimated_fastest_layout_and_official_weights(planted):
     np.testing.assert_array_equal(c.embedding_, ref.embedding_)
 
 
-def test_auto_never_picks_a_dense_layout_over_budget(monkeypatch, planted):
-    from graphclust.s2cag import cost
+def test_auto_never_picks_a_dense_layout_over_budget(planted):
+    from graphclust import memory
 
-    monkeypatch.setattr(cost, "DENSE_LIMIT_BYTES", 1000)
-    assert S2CAG(3).fit(planted).path_ == "implicit"
-    assert MS2CAG(3).fit(planted).mode_ == "implicit"
-    with pytest.raises(ValueError, match="DENSE_LIMIT_BYTES"):
-        S2CAG(3, path="gram").fit(planted)
-    with pytest.raises(ValueError, match="implicit layout"):
-        MS2CAG(3, mode="dense").fit(planted)
+    n, d = planted.features.shape
+    # room for the features and the implicit layout's n x b blocks, not for two n x d blocks
+    with memory.memory_limit(2 * n * d * 8 - 1):
+        assert S2CAG(3).fit(planted).path_ == "implicit"
+        assert MS2CAG(3).fit(planted).mode_ == "implicit"
+        with pytest.raises(ValueError, match="'gram' layout .* above the memory limit"):
+            S2CAG(3, path="gram").fit(planted)
+        with pytest.raises(ValueError, match="implicit layout"):
+            MS2CAG(3, mode="dense").fit(planted)
+    with memory.memory_limit(2 * n * d * 8):  # exactly enough: a dense layout is allowed again
+        assert S2CAG(3, path="gram").fit(planted).path_ == "gram"
 
 
 @pytest.mark.parametrize("mode", ["gram", "dense"])
@@ -190,3 +194,23 @@ def test_gpu_matches_cpu(planted):
         cpu = est(3).fit_predict(planted)
         gpu = est(3, device="cuda").fit_predict(planted)
         assert metrics.ari(cpu, gpu) > 0.99
+
+
+def test_dense_features_not_copied_and_preprocessing_guarded(planted, monkeypatch):
+    from graphclust import memory
+    from graphclust.s2cag import s2cag as module
+
+    X = planted.features.toarray()  # dense float64, C order: as_graph keeps it without a copy
+    n, d = X.shape
+    g = as_graph(planted.adjacency, features=X, labels=planted.labels)
+    assert np.shares_memory(g.features, X)
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the guard must refuse before the preprocessing runs")
+
+    monkeypatch.setattr(module, "propagation_matrix", no_work)
+    # the preprocessing peaks at two float64 n x d blocks: refused below that, naming the way out
+    with memory.memory_limit(2 * n * d * 8 - 1):
+        for est in (S2CAG(3), MS2CAG(3)):
+            with pytest.raises(memory.MemoryLimitError, match=rf"dense {n} x {d} features .*scipy sparse"):
+                est.fit(g)

@@ -157,3 +157,46 @@ def test_gpu_matches_cpu(planted):
     gpu = SpectralClustering(K, device="cuda", random_state=0).fit_predict(g)
     assert isinstance(gpu, np.ndarray)
     assert ari(cpu, gpu) > 0.98 and ari(g.labels, gpu) > 0.95
+
+
+# --------------------------------------------------------------------------- memory guard
+
+
+def _ring(n):
+    A = sp.diags_array([np.ones(n - 1)], offsets=[1], shape=(n, n), format="csr")
+    return sp.csr_array(A + A.T)
+
+
+def test_n_clusters_equal_n_refused_before_the_identity():
+    from graphclust import memory
+
+    g = _ring(60_000)
+    with memory.memory_limit("8GiB"), pytest.raises(memory.MemoryLimitError) as err:
+        SpectralClustering(n_clusters=60_000).fit(g)
+    msg = str(err.value)
+    # np.eye(60000) is 26.8 GiB: the message names it, the limit and what to do instead
+    assert "26.8 GiB" in msg and "8.0 GiB" in msg and "arange" in msg and "smaller n_clusters" in msg
+    with memory.memory_limit(10**6):  # a small graph: same refusal with a tiny limit
+        with pytest.raises(ValueError, match="identity embedding"):
+            SpectralClustering(n_clusters=400).fit(_ring(400))
+    # within the limit the trivial answer still comes back
+    assert SpectralClustering(n_clusters=30).fit(_ring(30)).labels_.tolist() == list(range(30))
+
+
+def test_large_start_block_refused_before_any_work(monkeypatch):
+    from graphclust import memory, sparse
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the guard must refuse before the embedding starts")
+
+    monkeypatch.setattr(sparse, "normalize_symmetric", no_work)
+    # 2M nodes, n_clusters=2000: the 2M x 2500 float32 start block alone is 18.6 GiB
+    empty = sp.csr_array((2_000_000, 2_000_000))
+    with memory.memory_limit("8GiB"), pytest.raises(memory.MemoryLimitError, match=r"n_clusters=2000 .*186\.3 GiB"):
+        spectral_embedding(empty, 2000)
+    # the estimator on a small graph with a tiny limit (iterative path: 6000 > 5 k + 10 nodes)
+    with memory.memory_limit(6000 * 62 * 4 * 9), pytest.raises(ValueError, match="smaller n_clusters"):
+        SpectralClustering(n_clusters=50).fit(_ring(6000))
+    # the dense path (small graphs) is guarded too
+    with memory.memory_limit(5000), pytest.raises(ValueError, match="dense eigendecomposition"):
+        spectral_embedding(_ring(20), 3)  # 20 <= 5 k + 10 nodes: dense, 3 x 20 x 20 float64
