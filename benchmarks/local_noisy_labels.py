@@ -8,9 +8,15 @@ ACL PageRank on the original graph (PR) for reference.
 1. planted_local graphs over a range of label accuracies (a1 inside, a0 outside the target).
 2. amazon_photo and coauthor_cs, every class as the target, noisy labels predicted by a
    logistic regression trained on a few labelled nodes (``--n-train`` positives and as many
-   negatives) - the real-data protocol of the paper as far as it is known (spec section 11).
+   negatives) - the real-data protocol of the paper as far as it is known.
 
-Protocol (WFD's, spec section 9): source mass grid 1.5, 1.75, ..., 5 times vol(K) - the *true*
+FD* and LFD* run without the oracle: ``LocalClustering``'s defaults, no volume given; LFD*
+estimates the target's volume from the noisy labels (``graphclust.local.label_volume``: the
+label-1 nodes the seed reaches through label-1 nodes) and tries ``LABEL_MASS_GRID`` times
+it. Real graphs get two kinds of noise: classifier predictions and uniform flips
+(``--flip``, default 15 %).
+
+Protocol of the oracle columns (WFD's): source mass grid 1.5, 1.75, ..., 5 times vol(K) - the *true*
 target volume, as in the published protocols (an oracle; graphclust's API takes a volume
 estimate) - capped at vol(G); sink = degree in the original graph; cluster = support of the
 diffusion; the mass with the lowest conductance (weighted on the label-weighted graph) wins.
@@ -34,9 +40,12 @@ from scipy.sparse.csgraph import connected_components
 import graphclust as gc
 from graphclust import LocalClustering
 from graphclust.datasets.planted_local import planted_local
-from graphclust.local import noisy_labels_from_classifier
+from graphclust.local import flip_labels, noisy_labels_from_classifier
 
-METHODS = ("labels", "FD", "PR", "LPR", "LFD")
+METHODS = ("labels", "FD", "PR", "LPR", "LFD", "FD*", "LFD*")
+#: Column headers: the starred methods run without the oracle (LocalClustering's defaults:
+#: no volume given; with noisy labels the volume is estimated from them).
+HEADER = "labels only | FD | PR | LPR | LFD | FD* | LFD*"
 GRID = np.round(np.arange(1.5, 5.0 + 1e-9, 0.25), 2)
 
 
@@ -59,6 +68,10 @@ def run_seed(g, seed, y_noisy, target_mask, vol_k, vol_g, args, flow_iters) -> d
     pr = dict(method="pagerank", alpha=args.alpha, eps=args.ppr_eps, label_eps=args.eps)
     out["PR"] = f1(LocalClustering(**pr).fit(g, seed).cluster_indices_, target_mask)
     out["LPR"] = f1(LocalClustering(**pr).fit(g, seed, noisy_labels=y_noisy).cluster_indices_, target_mask)
+    # Without the oracle: nothing about the target is given beyond the labels.
+    free = dict(label_eps=args.eps, max_iters=flow_iters, tol=args.tol, random_state=0)
+    out["FD*"] = f1(LocalClustering(**free).fit(g, seed).cluster_indices_, target_mask)
+    out["LFD*"] = f1(LocalClustering(**free).fit(g, seed, noisy_labels=y_noisy).cluster_indices_, target_mask)
     return out
 
 
@@ -71,7 +84,7 @@ def fmt_row(name, vals) -> str:
 
 def planted(args) -> tuple[list[str], dict]:
     settings = [(0.95, 0.95), (0.9, 0.9), (0.8, 0.95), (0.7, 0.99), (0.95, 0.8), (0.6, 0.95)]
-    rows = ["| (a1, a0) | labels only | FD | PR | LPR | LFD | queries |", "|---|---|---|---|---|---|---|"]
+    rows = [f"| (a1, a0) | {HEADER} | queries |", "|---|---|---|---|---|---|---|---|---|"]
     allvals, per = [], {}
     for a1, a0 in settings:
         vals = []
@@ -100,22 +113,25 @@ def largest_component_of(g, node: int):
     return gc.as_graph(sp.csr_array(A), features=X, labels=g.labels[keep], name=g.name), keep
 
 
-def real(args, name: str, flow_iters: int) -> tuple[list[str], dict]:
+def real(args, name: str, flow_iters: int, noise: str = "classifier") -> tuple[list[str], dict]:
     g = gc.datasets.load(name, data_home=args.data_home)
     if name == "amazon_photo":
         # WFD keeps the connected component of its node 1 (0-based node 0).
         g, _ = largest_component_of(g, 0)
     deg = g.degrees()
     vol_g = float(deg.sum())
-    rows = [f"| class (size) | label acc. on K / outside | labels only | FD | PR | LPR | LFD | seeds |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = [f"| class (size) | label acc. on K / outside | {HEADER} | seeds |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     per, allvals = {}, []
     classes = np.unique(g.labels[g.labels >= 0])
     for c in classes[: args.max_classes]:
         mask = g.labels == c
         K = np.flatnonzero(mask)
-        noisy = noisy_labels_from_classifier(g, int(c), args.n_train, n_components=args.svd,
-                                             random_state=int(c)).labels
+        if noise == "flip":
+            noisy = flip_labels(mask, 1 - args.flip, 1 - args.flip, random_state=int(c))
+        else:
+            noisy = noisy_labels_from_classifier(g, int(c), args.n_train, n_components=args.svd,
+                                                 random_state=int(c)).labels
         acc_in, acc_out = float(noisy[mask].mean()), float((noisy[~mask] == 0).mean())
         vol_k = float(deg[K].sum())
         vals = [run_seed(g, int(s), noisy, mask, vol_k, vol_g, args, flow_iters) for s in K[: args.seeds]]
@@ -147,25 +163,38 @@ def main(argv=None) -> None:
     ap.add_argument("--max-classes", type=int, default=100)
     ap.add_argument("--datasets", nargs="*", default=["amazon_photo", "coauthor_cs"])
     ap.add_argument("--json", default=None, help="write per-seed F1 here")
+    ap.add_argument("--noise", nargs="*", default=["classifier", "flip"], choices=["classifier", "flip"],
+                    help="label noise on the real graphs: classifier predictions and/or uniform flips")
+    ap.add_argument("--flip", type=float, default=0.15, help="fraction of labels flipped (uniform noise)")
+    ap.add_argument("--no-planted", action="store_true")
     args = ap.parse_args(argv)
+    import platform
+    import subprocess
+
+    cpu = subprocess.run(["sh", "-c", "lscpu | grep 'Model name'"], capture_output=True, text=True).stdout.strip()
+    print(f"Machine: {cpu or platform.processor()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print("Command: `" + " ".join(["python3", "benchmarks/local_noisy_labels.py"] + (argv if argv is not None else sys.argv[1:])) + "`")
     print()
     t0 = time.time()
     results = {}
-    print(f"### planted_local: n={args.n}, k={args.k}, p={args.p}, q=q_out={args.q}; {args.graphs} graphs x "
-          f"{args.planted_seeds} seeds per setting; mean F1")
-    print()
-    rows, results["planted"] = planted(args)
-    print("\n".join(rows))
-    print()
-    iters = {"amazon_photo": 100, "coauthor_cs": 50}  # WFD's settings
-    for name in args.datasets:
-        print(f"### {name}: classifier labels ({args.n_train} + {args.n_train} training nodes, logistic regression), "
-              f"first {args.seeds} nodes of each class as seeds, {iters.get(name, 100)} passes; mean F1")
+    if not args.no_planted:
+        print(f"### planted_local: n={args.n}, k={args.k}, p={args.p}, q=q_out={args.q}; {args.graphs} graphs x "
+              f"{args.planted_seeds} seeds per setting; mean F1 (uniform flips)")
         print()
-        rows, results[name] = real(args, name, iters.get(name, 100))
+        rows, results["planted"] = planted(args)
         print("\n".join(rows))
         print()
+    iters = {"amazon_photo": 100, "coauthor_cs": 50}  # WFD's settings
+    for name in args.datasets:
+        for noise in args.noise:
+            what = (f"{args.flip:.0%} of labels flipped uniformly" if noise == "flip" else
+                    f"classifier labels ({args.n_train} + {args.n_train} training nodes, logistic regression)")
+            print(f"### {name}: {what}, first {args.seeds} nodes of each class as seeds, "
+                  f"{iters.get(name, 100)} passes; mean F1")
+            print()
+            rows, results[f"{name}-{noise}"] = real(args, name, iters.get(name, 100), noise)
+            print("\n".join(rows))
+            print()
     print(f"Total time {time.time() - t0:.0f} s.")
     if args.json:
         with open(args.json, "w") as fh:

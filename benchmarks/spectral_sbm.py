@@ -21,7 +21,7 @@ Methods, same graph, same process, one after the other:
 * optionally (``--amg``) the same with ``eigen_solver="amg"`` (pyamg preconditioned LOBPCG).
 
 Prints a Markdown table (time of embedding, of k-means, total, ARI against the planted blocks)
-and the speed-up of the total times. Target of issue 2: ARI >= 0.99 in at most a third of
+and the speed-up of the total times. Target: ARI >= 0.99 in at most a third of
 scikit-learn's (LOBPCG) time.
 
 Run (heavy: 2-6 min, most of it scikit-learn, and ~6 GB at 1M nodes):

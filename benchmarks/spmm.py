@@ -249,7 +249,7 @@ def bench_graph(name, args, K, numba, max_threads):
             if r["dtype"] == "float64" and r["threads"] == 2 and r["k"] in targets:
                 ok = r["scipy"] / r["ours"] >= targets[r["k"]] and r["err"] <= 1e-12
                 lines.append(
-                    f"- Target (issue 2) k={r['k']}, float64, 2 threads: >= {targets[r['k']]:.0f}x with "
+                    f"- Target k={r['k']}, float64, 2 threads: >= {targets[r['k']]:.0f}x with "
                     f"error <= 1e-12 -> {r['scipy'] / r['ours']:.2f}x, {r['err']:.1e}: "
                     f"{'met' if ok else 'NOT met'}."
                 )

@@ -11,6 +11,7 @@ device, so a seed gives the same numbers, and usually the same labels, on both d
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -28,12 +29,36 @@ DEVICES = ("cpu", "cuda", "auto")
 
 @functools.lru_cache(maxsize=None)
 def cuda_available() -> bool:
-    """True when CuPy imports and sees at least one CUDA device."""
+    """True when CuPy imports and sees at least one CUDA device.
+
+    CuPy not installed: False, silently (the CPU is the normal case). CuPy installed but
+    broken (it fails to import for another reason, or its CUDA runtime or driver does not
+    load): False with a RuntimeWarning that says why, so a broken GPU install is not
+    mistaken for a machine without a GPU.
+
+    Returns
+    -------
+    bool
+    """
     try:
         import cupy
-
+    except ModuleNotFoundError as err:
+        if err.name is not None and err.name.split(".")[0] == "cupy":
+            return False  # not installed
+        warnings.warn(f"CuPy is installed but does not import ({err}); running on the CPU.", RuntimeWarning,
+                      stacklevel=2)
+        return False
+    except Exception as err:  # noqa: BLE001 - any failure inside CuPy's import is a broken install
+        warnings.warn(f"CuPy is installed but does not import ({type(err).__name__}: {err}); running on the CPU.",
+                      RuntimeWarning, stacklevel=2)
+        return False
+    try:
         return cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:  # ImportError, CUDARuntimeError, missing driver...
+    except Exception as err:  # noqa: BLE001 - CUDARuntimeError and driver errors have no common base
+        # No device is not an error (e.g. cudaErrorNoDevice); anything else is worth a word.
+        if "no CUDA-capable device" not in str(err) and "cudaErrorNoDevice" not in str(err):
+            warnings.warn(f"CuPy imports but the CUDA runtime does not answer ({type(err).__name__}: {err}); "
+                          "running on the CPU.", RuntimeWarning, stacklevel=2)
         return False
 
 

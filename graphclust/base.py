@@ -8,6 +8,7 @@ come from :class:`sklearn.base.BaseEstimator`.
 """
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
@@ -47,6 +48,11 @@ class BaseClusterer(BaseEstimator):
         if getattr(graph, "is_distributed", False):
             return self._validate_distributed(graph, features)
         device = resolve_device(getattr(self, "device", "cpu"))
+        if isinstance(graph, (str, os.PathLike)):
+            # A file (any format graphclust.io.read knows: .npz, .mtx, edge lists).
+            from .io import read
+
+            graph = read(graph)
         if self._multiplex:
             g = as_multiplex(graph, features=features)
         else:
@@ -104,9 +110,10 @@ class BaseClusterer(BaseEstimator):
 
         Parameters
         ----------
-        graph : graph-like
+        graph : graph-like, str or os.PathLike
             Anything :func:`graphclust.as_graph` accepts (scipy sparse, networkx, PyG Data,
-            edge index, dense array, :class:`graphclust.Graph`).
+            edge index, dense array, :class:`graphclust.Graph`), or the path of a graph
+            file, read by :func:`graphclust.io.read`.
         features : array-like or sparse matrix, optional
             Node attributes (one row per node); overrides those carried by ``graph``.
 

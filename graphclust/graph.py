@@ -537,7 +537,9 @@ def _validate_adjacency(A: Any, *, symmetrize: bool, directed: bool, name: str =
         if worst > _SYMMETRY_RTOL * scale:
             raise ValueError(
                 f"{name} is not symmetric (largest |A - A^T| entry is {worst:.3g}); this method needs an "
-                "undirected graph. Pass symmetrize=True to use max(A, A^T), or check the input."
+                "undirected graph. To use max(A, A^T), build the graph with graphclust.as_graph(data, "
+                "symmetrize=True) and pass that (e.g. model.fit(graphclust.as_graph(data, symmetrize=True))); "
+                "graphclust.io.read(path, symmetrize=True) for files."
             )
     return A
 

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from .graph import Graph, MultiplexGraph, as_graph, as_multiplex
 
-__all__ = ["read", "read_edgelist", "read_mtx", "read_npz", "GraphFileError", "MissingGraphFileError"]
+__all__ = ["read", "read_edgelist", "read_mtx", "read_npz", "write_npz", "GraphFileError", "MissingGraphFileError"]
 
 
 def _csr_from(d: Any, prefix: str) -> sp.csr_array:
@@ -51,10 +51,15 @@ def read_npz(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph | Mu
 
     Keys: ``adj_{indptr,indices,data,shape}`` for one relation, or ``rel{i}_*`` plus
     ``relations`` for a multiplex graph; optional ``x_*`` (sparse features) or ``x`` (dense),
-    ``labels`` (int, -1 unknown), ``name``. The index arrays are checked completely before
+    ``labels`` (int, -1 unknown), ``node_ids``, ``name`` (:func:`write_npz` writes it). The index arrays are checked completely before
     use (a malformed file is refused, never read out of bounds); an empty, truncated or
     non-npz file, or one holding Python objects (pickles are never loaded), raises a
     ValueError naming the file.
+    Parameters
+    ----------
+    path : str or os.PathLike
+    symmetrize : bool, default=False
+        Use ``max(A, A^T)`` for an asymmetric adjacency instead of refusing it.
 
     Returns
     -------
@@ -85,6 +90,7 @@ def read_npz(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph | Mu
             keys = set(d.files)
             name = str(d["name"]) if "name" in keys else Path(path).stem
             labels = d["labels"] if "labels" in keys else None
+            node_ids = d["node_ids"] if "node_ids" in keys else None  # written by write_npz
             if "x_indptr" in keys:
                 features = _csr_from(d, "x")
             elif "x" in keys:
@@ -107,10 +113,16 @@ def read_npz(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph | Mu
             raise _file_error(path, err, "damaged or malformed npz arrays") from err
     try:
         if rel_names is None:
-            return as_graph(mats, features=features, labels=labels, symmetrize=symmetrize, name=name)
-        return as_multiplex(mats, features=features, labels=labels, symmetrize=symmetrize, name=name)
+            g = as_graph(mats, features=features, labels=labels, symmetrize=symmetrize, name=name)
+        else:
+            g = as_multiplex(mats, features=features, labels=labels, symmetrize=symmetrize, name=name)
     except (ValueError, TypeError) as err:
         raise _named(path, err) from err
+    if node_ids is not None:
+        if len(node_ids) != g.n_nodes:
+            raise GraphFileError(f"{path}: node_ids has {len(node_ids)} entries for {g.n_nodes} nodes.")
+        g.node_ids = node_ids
+    return g
 
 
 def read_mtx(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph:
@@ -370,3 +382,83 @@ def read(path: str | os.PathLike, **kwargs: Any) -> Graph | MultiplexGraph:
     if ext in (".txt", ".csv", ".tsv", ".edges", ".el", ""):
         return read_edgelist(path, **kwargs)
     raise ValueError(f"{path}: unknown graph file type {ext!r}; use .npz, .mtx, .txt, .csv or .tsv.")
+
+
+def _csr_items(prefix: str, M: Any) -> dict[str, np.ndarray]:
+    M = sp.csr_array(M)
+    M.sort_indices()
+    return {
+        f"{prefix}_indptr": M.indptr.astype(np.int64),
+        f"{prefix}_indices": M.indices.astype(np.int32),
+        f"{prefix}_data": M.data.astype(np.float32),
+        f"{prefix}_shape": np.asarray(M.shape, dtype=np.int64),
+    }
+
+
+def write_npz(graph: Any, path: str | os.PathLike, *, labels: Any = None, name: str | None = None) -> Path:
+    """Write a graph in graphclust's npz format, readable by :func:`read_npz` and
+    :func:`graphclust.datasets.load` (put it in ``$GRAPHCLUST_DATA`` as ``NAME.npz``).
+
+    This is how a dataset obtained elsewhere (PyG, OGB, a MatrixMarket or edge-list file,
+    networkx) becomes a graphclust dataset: ``write_npz(graphclust.as_graph(data), "x.npz")``.
+
+    Parameters
+    ----------
+    graph : graph-like or MultiplexGraph
+        Anything :func:`graphclust.as_graph` accepts, or a :class:`~graphclust.MultiplexGraph`
+        (one ``rel{i}_*`` CSR per relation). Features, if any, are stored sparse (``x_*``)
+        or dense (``x``) as given; weights are stored as float32.
+    path : str or os.PathLike
+        Target file (``.npz`` is appended by numpy when missing).
+    labels : array of int, optional
+        Ground-truth classes (-1 = unknown); default the graph's ``labels``.
+    name : str, optional
+        Dataset name stored in the file; default the graph's name, else the file stem.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, scipy.sparse as sp
+    >>> A = sp.csr_array(np.array([[0, 1], [1, 0]]))
+    >>> p = write_npz(A, pathlib.Path(tempfile.mkdtemp()) / "pair.npz", labels=[0, 1])
+    >>> g = read_npz(p)
+    >>> g.n_nodes, g.labels.tolist(), g.name
+    (2, [0, 1], 'pair')
+    """
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    if not isinstance(graph, (Graph, MultiplexGraph)):
+        graph = as_graph(graph)
+    items: dict[str, Any] = {}
+    if isinstance(graph, MultiplexGraph):
+        rel_names = list(graph.relation_names)
+        for i, A in enumerate(graph.relations):
+            items.update(_csr_items(f"rel{i}", A))
+        items["relations"] = np.asarray(rel_names, dtype=str)
+    else:
+        items.update(_csr_items("adj", graph.adjacency))
+    feats = getattr(graph, "features", None)
+    if feats is not None:
+        if sp.issparse(feats):
+            items.update(_csr_items("x", feats))
+        else:
+            items["x"] = np.asarray(feats)
+    if labels is None:
+        labels = getattr(graph, "labels", None)
+    if labels is not None:
+        labels = np.asarray(labels, dtype=np.int64)
+        if labels.shape != (graph.n_nodes,):
+            raise ValueError(f"labels must have one entry per node ({graph.n_nodes}), got shape {labels.shape}.")
+        items["labels"] = labels
+    if getattr(graph, "node_ids", None) is not None:
+        ids = np.asarray(graph.node_ids)
+        if ids.dtype.kind in "iuU":  # stored without pickle; other id types are dropped
+            items["node_ids"] = ids
+    items["name"] = np.asarray(name or getattr(graph, "name", None) or path.stem)
+    np.savez_compressed(path, **items)
+    return path

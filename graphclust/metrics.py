@@ -113,6 +113,13 @@ def match_labels(y_true: Any, y_pred: Any) -> np.ndarray:
     left unmatched (more clusters than classes), map to ``-1``. ``-1`` entries of
     ``y_true`` are not used to match.
 
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n,)
+        Ground-truth classes; ``-1`` marks unknown nodes, left out of the score.
+    y_pred : array-like of int, shape (n,)
+        Predicted clusters (any integer ids).
+
     Returns
     -------
     ndarray, same length as ``y_pred``
@@ -123,6 +130,8 @@ def match_labels(y_true: Any, y_pred: Any) -> np.ndarray:
     --------
     >>> match_labels([0, 0, 1, 1, 2], [5, 5, 7, 7, 7]).tolist()
     [0, 0, 1, 1, 1]
+    >>> match_labels([0, 0, 1, 1], [5, 5, 7, 9]).tolist()
+    [0, 0, 1, -1]
     """
     t_known, p_known = _check_pair(y_true, y_pred)
     y_pred = _labels(y_pred, "y_pred")
@@ -144,6 +153,17 @@ def accuracy(y_true: Any, y_pred: Any) -> float:
     Any number of labels: large contingency tables are matched sparsely (see
     :func:`match_labels`).
 
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n,)
+        Ground-truth classes; ``-1`` marks unknown nodes, left out of the score.
+    y_pred : array-like of int, shape (n,)
+        Predicted clusters (any integer ids).
+
+    Returns
+    -------
+    float in [0, 1]
+
     Examples
     --------
     >>> accuracy([0, 0, 1, 1], [1, 1, 0, 0])
@@ -157,7 +177,24 @@ def accuracy(y_true: Any, y_pred: Any) -> float:
 
 
 def nmi(y_true: Any, y_pred: Any) -> float:
-    """Normalized mutual information (arithmetic normalization, as scikit-learn's default)."""
+    """Normalized mutual information (arithmetic normalization, as scikit-learn's default).
+
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n,)
+        Ground-truth classes; ``-1`` marks unknown nodes, left out of the score.
+    y_pred : array-like of int, shape (n,)
+        Predicted clusters (any integer ids).
+
+    Returns
+    -------
+    float in [0, 1]
+
+    Examples
+    --------
+    >>> nmi([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    """
     from sklearn.metrics import normalized_mutual_info_score
 
     t, p = _check_pair(y_true, y_pred)
@@ -165,7 +202,25 @@ def nmi(y_true: Any, y_pred: Any) -> float:
 
 
 def ari(y_true: Any, y_pred: Any) -> float:
-    """Adjusted Rand index."""
+    """Adjusted Rand index.
+
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n,)
+        Ground-truth classes; ``-1`` marks unknown nodes, left out of the score.
+    y_pred : array-like of int, shape (n,)
+        Predicted clusters (any integer ids).
+
+    Returns
+    -------
+    float
+        1 for identical partitions, about 0 for independent ones.
+
+    Examples
+    --------
+    >>> ari([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    """
     from sklearn.metrics import adjusted_rand_score
 
     t, p = _check_pair(y_true, y_pred)
@@ -173,7 +228,24 @@ def ari(y_true: Any, y_pred: Any) -> float:
 
 
 def f1_macro(y_true: Any, y_pred: Any) -> float:
-    """Macro-averaged F1 over the true classes after the best one-to-one matching."""
+    """Macro-averaged F1 over the true classes after the best one-to-one matching.
+
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n,)
+        Ground-truth classes; ``-1`` marks unknown nodes, left out of the score.
+    y_pred : array-like of int, shape (n,)
+        Predicted clusters (any integer ids).
+
+    Returns
+    -------
+    float in [0, 1]
+
+    Examples
+    --------
+    >>> f1_macro([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    """
     from sklearn.metrics import f1_score
 
     t, p = _check_pair(y_true, y_pred)
@@ -185,6 +257,17 @@ def f1_macro(y_true: Any, y_pred: Any) -> float:
 
 def evaluate(y_true: Any, y_pred: Any) -> dict[str, float]:
     """All label-based scores at once: ``{"acc", "nmi", "ari", "f1"}`` (fractions, not x100).
+
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n,)
+        Ground-truth classes; ``-1`` marks unknown nodes, left out of the score.
+    y_pred : array-like of int, shape (n,)
+        Predicted clusters (any integer ids).
+
+    Returns
+    -------
+    dict of str to float
 
     Examples
     --------
@@ -206,6 +289,18 @@ def modularity(graph: Any, labels: Any, resolution: float = 1.0) -> float:
     of ``A_ij`` over ordered pairs inside ``c``, ``vol(c)`` the sum of weighted degrees and
     ``2m = vol(V)``, all read from the adjacency matrix (a self-loop weight ``w`` adds ``w``
     to its node's degree).
+
+    Parameters
+    ----------
+    graph : graph-like
+        Anything :func:`graphclust.as_graph` accepts.
+    labels : array-like, shape (n,)
+        Community of each node (integers or strings).
+    resolution : float, default=1.0
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -240,6 +335,15 @@ def conductance(graph: Any, nodes: Any) -> float:
     ``nodes`` is a sequence or set of nodes (original ids for networkx input, as the local
     estimators return them; indices otherwise) or a boolean mask. Returns 1.0 when the
     denominator is 0 (empty set, or a set holding the whole volume).
+
+    Parameters
+    ----------
+    graph : graph-like
+    nodes : sequence, set or boolean mask of shape (n,)
+
+    Returns
+    -------
+    float in [0, 1]
 
     Examples
     --------

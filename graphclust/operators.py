@@ -21,7 +21,9 @@ numba / cuSPARSE kernels of :func:`graphclust.sparse.spmm`), scipy
 :class:`~scipy.sparse.linalg.LinearOperator` (:class:`LinearOperatorAdapter`), dense arrays
 (:class:`DenseOperator`), a weighted sum of operators over one node set whose weights change
 in place (:class:`WeightedSum`: nothing is re-summed), ``scale * (A - shift I)``
-(:class:`ShiftedOperator`) and products (:class:`ProductOperator`). An out-of-process
+(:class:`ShiftedOperator`), products (:class:`ProductOperator`) and low-rank terms
+``U diag(s) V^T`` kept as their factors (:class:`LowRankOperator`, e.g. the ``tau / n``
+added to every entry of a regularized adjacency, never densified). An out-of-process
 implementation (the distributed operator of :mod:`graphclust.distributed`) implements the same
 few members and drops in under every solver.
 
@@ -57,6 +59,7 @@ __all__ = [
     "WeightedSum",
     "ShiftedOperator",
     "ProductOperator",
+    "LowRankOperator",
     "to_linear_operator",
     "operator_astype",
 ]
@@ -446,6 +449,67 @@ class ProductOperator:
 
     def astype(self, dtype: Any) -> "ProductOperator":
         return ProductOperator([operator_astype(op, dtype) for op in self.operators])
+
+
+class LowRankOperator:
+    """``U diag(s) V^T`` kept as its factors: ``O((n + m) r)`` memory, never densified.
+
+    A rank-``r`` term such as the constant ``tau / n`` added to every entry of a
+    regularized adjacency (``(tau / n) 1 1^T``, ``r = 1``) is applied as ``U (s * (V^T X))``:
+    two thin products per block, ``O((n + m) r k)`` for a block of ``k`` columns. Summed with
+    a sparse matrix through :class:`WeightedSum`.
+
+    Parameters
+    ----------
+    U : dense array of shape (n, r)
+        Left factor (a vector is one column).
+    s : sequence of float or array of shape (r,), optional
+        Middle weights (default ones).
+    V : dense array of shape (m, r), optional
+        Right factor (default ``U``: a symmetric term).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> op = LowRankOperator(np.ones(3), [0.5])     # 0.5 in every entry of a 3 x 3 matrix
+    >>> op.matmat(np.array([1.0, 2.0, 3.0])).tolist()
+    [3.0, 3.0, 3.0]
+    """
+
+    def __init__(self, U: Any, s: Any = None, V: Any = None) -> None:
+        xp = namespace_of(U).xp
+        U = U[:, None] if U.ndim == 1 else U
+        V = U if V is None else (V[:, None] if V.ndim == 1 else V)
+        if U.ndim != 2 or V.ndim != 2 or U.shape[1] != V.shape[1]:
+            raise ValueError(f"U and V must be 2-D with as many columns, got shapes {U.shape} and {V.shape}.")
+        r = U.shape[1]
+        s = np.ones(r) if s is None else np.asarray(s, dtype=np.float64).reshape(-1)
+        if s.shape != (r,) or not np.all(np.isfinite(s)):
+            raise ValueError(f"s must hold {r} finite weights, got {s.tolist()}.")
+        self.U, self.V = U, V
+        self.weights = s  # host float64 copy (astype rebuilds from it)
+        self.s = xp.asarray(s, dtype=np.result_type(U.dtype, V.dtype))
+        self.shape = (int(U.shape[0]), int(V.shape[0]))
+        self.dtype = np.result_type(U.dtype, V.dtype)
+        self.device = "cuda" if namespace_of(U).is_gpu else "cpu"
+
+    def matmat(self, X: Any, out: Any = None) -> Any:
+        _check_block(self, X)
+        coef = self.V.T @ X
+        coef = coef * (self.s[:, None] if coef.ndim == 2 else self.s)
+        return _into(out, self.U @ coef)
+
+    def rmatmat(self, X: Any) -> Any:
+        coef = self.U.T @ X
+        return self.V @ (coef * (self.s[:, None] if coef.ndim == 2 else self.s))
+
+    def diagonal(self) -> Any:
+        m = min(self.shape)
+        return ((self.U[:m] * self.s[None, :]) * self.V[:m]).sum(axis=1)
+
+    def astype(self, dtype: Any) -> "LowRankOperator":
+        V = None if self.V is self.U else self.V.astype(dtype)
+        return LowRankOperator(self.U.astype(dtype), self.weights, V)
 
 
 def operator_astype(op: Any, dtype: Any) -> Any:

@@ -66,6 +66,15 @@ _SPMM_KERNEL_MIN_WORK = 200_000
 def degrees(A: Any) -> Any:
     """Weighted degrees (row sums) of a sparse matrix as a dense 1-D array.
 
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix, shape (n, m)
+
+    Returns
+    -------
+    array of shape (n,)
+        On A's device.
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -80,6 +89,17 @@ def degrees(A: Any) -> Any:
 
 def inverse_power(d: Any, power: float) -> Any:
     """``d ** power`` elementwise with 0 mapped to 0 (no inf for isolated nodes).
+
+    Parameters
+    ----------
+    d : array of shape (n,), non-negative
+        Typically degrees.
+    power : float
+        E.g. -0.5 for ``D^{-1/2}``.
+
+    Returns
+    -------
+    float64 array of shape (n,)
 
     Examples
     --------
@@ -97,7 +117,26 @@ def inverse_power(d: Any, power: float) -> Any:
 def diag_scale(A: Any, left: Any = None, right: Any = None) -> Any:
     """``diag(left) @ A @ diag(right)`` for CSR ``A`` without building diagonal matrices.
 
-    Either scale may be None. Returns a new CSR matrix with the sparsity pattern of A.
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix, shape (n, m)
+        Not modified (integer matrices are converted to float64).
+    left : array of shape (n,), optional
+        Row scales.
+    right : array of shape (m,), optional
+        Column scales.
+
+    Returns
+    -------
+    CSR matrix
+        A new matrix with the sparsity pattern of ``A``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> diag_scale(sp.csr_array([[1.0, 2.0], [3.0, 0.0]]), [1.0, 10.0], [2.0, 1.0]).toarray()
+    array([[ 2.,  2.],
+           [60.,  0.]])
     """
     ns = namespace_of(A)
     xp = ns.xp
@@ -119,6 +158,15 @@ def diag_scale(A: Any, left: Any = None, right: Any = None) -> Any:
 def add_self_loops(A: Any, value: float = 1.0) -> Any:
     """``A + value * I`` as CSR (existing diagonal entries are incremented).
 
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix, square
+    value : float, default=1.0
+
+    Returns
+    -------
+    CSR matrix with sorted indices
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -137,13 +185,46 @@ def add_self_loops(A: Any, value: float = 1.0) -> Any:
 
 
 def normalize_symmetric(A: Any) -> Any:
-    """``D^{-1/2} A D^{-1/2}`` with D the weighted degrees; zero-degree rows stay zero."""
+    """``D^{-1/2} A D^{-1/2}`` with D the weighted degrees; zero-degree rows stay zero.
+
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix, square, non-negative
+
+    Returns
+    -------
+    CSR matrix
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> normalize_symmetric(sp.csr_array([[0.0, 1.0], [1.0, 0.0]])).toarray()
+    array([[0., 1.],
+           [1., 0.]])
+    """
     d = inverse_power(degrees(A), -0.5)
     return diag_scale(A, d, d)
 
 
 def normalize_random_walk(A: Any) -> Any:
-    """``D^{-1} A`` (row-stochastic where the degree is positive; zero rows stay zero)."""
+    """``D^{-1} A`` (row-stochastic where the degree is positive; zero rows stay zero).
+
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix, square, non-negative
+
+    Returns
+    -------
+    CSR matrix
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> normalize_random_walk(sp.csr_array([[0.0, 1.0, 3.0], [1.0, 0.0, 0.0], [3.0, 0.0, 0.0]])).toarray()
+    array([[0.  , 0.25, 0.75],
+           [1.  , 0.  , 0.  ],
+           [1.  , 0.  , 0.  ]])
+    """
     return diag_scale(A, inverse_power(degrees(A), -1.0))
 
 
@@ -152,6 +233,21 @@ def transpose_csr(A: Any) -> Any:
 
     Repeated products with ``A^T`` are faster through an explicit CSR transpose than through
     the CSC view that ``A.T`` gives.
+
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix
+
+    Returns
+    -------
+    CSR matrix with sorted indices
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> transpose_csr(sp.csr_array([[0.0, 1.0], [0.0, 0.0]])).toarray()
+    array([[0., 0.],
+           [1., 0.]])
     """
     T = A.T.tocsr()
     T.sort_indices()
@@ -170,6 +266,20 @@ def spmm(A: Any, X: Any, out: Any = None, *, addend: Any = None, beta: float = 0
     in one sweep), the fallbacks run that two-step formula. ``addend`` may share memory with
     ``X``, not with ``out``; ``beta`` is ignored without an addend (see
     :func:`graphclust.kernels.cpu.spmm.csr_spmm` for the rules).
+
+    Parameters
+    ----------
+    A : scipy or cupyx CSR matrix, shape (n, m)
+    X : dense array of shape (m,) or (m, k)
+    out : dense array of shape (n,) or (n, k), optional
+        Written in place and returned.
+    addend : dense array like the result, optional
+    beta : float, default=0.0
+        Weight of ``addend``.
+
+    Returns
+    -------
+    dense array of shape (n,) or (n, k)
 
     Examples
     --------
@@ -246,7 +356,25 @@ def spmm(A: Any, X: Any, out: Any = None, *, addend: Any = None, beta: float = 0
 
 
 def row_normalize(X: Any, norm: str = "l2", copy: bool = True) -> Any:
-    """Scale the rows of a dense block to unit ``norm`` ("l2" or "l1"); zero rows stay zero."""
+    """Scale the rows of a dense block to unit ``norm`` ("l2" or "l1"); zero rows stay zero.
+
+    Parameters
+    ----------
+    X : dense array of shape (n, k), numpy or cupy
+    norm : {"l2", "l1"}, default="l2"
+    copy : bool, default=True
+        False scales ``X`` in place when its dtype allows (float32 or float64).
+
+    Returns
+    -------
+    dense array of shape (n, k), at least float32
+
+    Examples
+    --------
+    >>> row_normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    array([[0.6, 0.8],
+           [0. , 0. ]])
+    """
     xp = namespace_of(X).xp
     X = xp.array(X, dtype=xp.result_type(X.dtype, xp.float32), copy=copy)
     if norm == "l2":
@@ -269,6 +397,16 @@ def locality_order(A: Any, method: str = "rcm") -> np.ndarray:
     random graph. Compute it once, :func:`permute` the graph, run, and map results back with
     ``labels[np.argsort(perm)]``.
 
+    Parameters
+    ----------
+    A : scipy sparse matrix, square, symmetric
+    method : {"rcm", "degree"}, default="rcm"
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        ``perm[new] = old``.
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -290,8 +428,22 @@ def locality_order(A: Any, method: str = "rcm") -> np.ndarray:
 def permute(A: Any, perm: Any) -> Any:
     """``P A P^T``: node ``perm[i]`` of ``A`` becomes node ``i``.
 
-    A scipy ``csr_array`` on the CPU; a cupyx ``csr_matrix`` for a cupyx ``A`` (computed on the
-    device). ``perm`` may be a numpy or cupy integer array.
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix, square
+    perm : numpy or cupy array of int, a permutation of ``0 .. n - 1``
+
+    Returns
+    -------
+    scipy.sparse.csr_array on the CPU; a cupyx ``csr_matrix`` for a cupyx ``A`` (computed on the
+    device)
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> permute(sp.csr_array([[0.0, 1.0], [2.0, 0.0]]), [1, 0]).toarray()
+    array([[0., 2.],
+           [1., 0.]])
     """
     from .kernels.cpu.spmm import permute_symmetric
 

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load", "list_datasets", "dataset_path", "SHIPPED", "KNOWN",
+__all__ = ["load", "list_datasets", "dataset_path", "SHIPPED", "KNOWN", "SOURCES",
            "sbm", "planted_local", "hsbm", "btsbm"]
 
 _DATA_DIR = Path(__file__).parent / "data"
@@ -33,6 +33,20 @@ KNOWN = {
     "pubmed_structure": (19717, 44324, 0, 3, False),
     "acm_multiplex": (3025, None, 1870, 3, True),
     "dblp_multiplex": (4057, None, 334, 4, True),
+}
+
+#: Where each dataset not shipped in the package comes from (the npz files are conversions of
+#: these public files; :func:`graphclust.io.write_npz` writes the format from any graph).
+SOURCES = {
+    "amazon_photo": "Shchur et al. 2018, github.com/shchur/gnn-benchmark data/npz/amazon_electronics_photo.npz "
+                    "(also torch_geometric.datasets.Amazon(root, 'Photo'))",
+    "coauthor_cs": "Shchur et al. 2018, github.com/shchur/gnn-benchmark data/npz/ms_academic_cs.npz "
+                   "(also torch_geometric.datasets.Coauthor(root, 'CS'))",
+    "pubmed_structure": "Yang et al. 2016, github.com/kimiyoung/planetoid data/ind.pubmed.* "
+                        "(also torch_geometric.datasets.Planetoid(root, 'PubMed'); edges and labels only)",
+    "acm_multiplex": "HAN / O2MAC, github.com/googlebaba/WWW2020-O2MAC data/ACM3025.mat "
+                     "(relations PAP and PLP)",
+    "dblp_multiplex": "HeCo, github.com/liun-online/HeCo data/dblp (relations APA, APCPA, APTPA)",
 }
 
 # Generators are imported eagerly (numpy and scipy only, no JIT): a lazy attribute would be
@@ -97,10 +111,35 @@ def load(name: str, data_home: str | os.PathLike | None = None) -> Any:
     return read_npz(dataset_path(name, data_home))
 
 
-def list_datasets() -> list[dict]:
-    """The known datasets with their sizes and whether they ship with the package."""
+def list_datasets(data_home: str | os.PathLike | None = None) -> list[dict]:
+    """The known datasets with their sizes, whether they ship and whether they load here.
+
+    Parameters
+    ----------
+    data_home : path, optional
+        Folder searched for the datasets not shipped (as in :func:`load`).
+
+    Returns
+    -------
+    list of dict
+        Keys ``name, nodes, edges, features, classes, multiplex, shipped``, ``available``
+        (its npz file is found: shipped, in ``data_home`` or in ``$GRAPHCLUST_DATA``) and
+        ``source`` (where it comes from; None for shipped datasets).
+
+    Examples
+    --------
+    >>> rows = {r["name"]: r for r in list_datasets()}
+    >>> rows["cora"]["shipped"], rows["cora"]["available"]
+    (True, True)
+    """
     out = []
     for name, (n, m, d, k, multiplex) in KNOWN.items():
+        try:
+            dataset_path(name, data_home)
+            available = True
+        except FileNotFoundError:
+            available = False
         out.append({"name": name, "nodes": n, "edges": m, "features": d, "classes": k,
-                    "multiplex": multiplex, "shipped": (_DATA_DIR / f"{name}.npz").exists()})
+                    "multiplex": multiplex, "shipped": (_DATA_DIR / f"{name}.npz").exists(),
+                    "available": available, "source": SOURCES.get(name)})
     return out

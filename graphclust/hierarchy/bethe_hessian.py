@@ -175,7 +175,18 @@ def nonbacktracking_radius(adjacency: Any, method: str = "exact") -> float:
 
     ``method="exact"``: largest eigenvalue of the 2N x 2N matrix ``[[A, I - D], [I, 0]]``
     (same non-trivial spectrum as the non-backtracking matrix; ARPACK). ``"degree"``:
-    ``sum d^2 / sum d - 1``, its value for a random graph with the same degrees.
+    ``sum d^2 / sum d - 1``, its value for a random graph with the same degrees; "exact"
+    falls back to it with a RuntimeWarning when ARPACK does not converge.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix, symmetric
+    method : {"exact", "degree"}, default="exact"
+
+    Returns
+    -------
+    float
+        At least 1.
     """
     A = _as_csr(adjacency)
     check_choice(method, "method", ("exact", "degree"))
@@ -198,7 +209,15 @@ def nonbacktracking_radius(adjacency: Any, method: str = "exact") -> float:
     try:
         vals = spla.eigs(B, k=1, which="LR", v0=v0, return_eigenvectors=False, tol=1e-8)
         rho = float(np.max(vals.real))
-    except spla.ArpackNoConvergence:  # pragma: no cover - fall back to the degree value
+    except spla.ArpackNoConvergence as err:
+        # Fall back to the degree value, and say so: r = sqrt(rho) sets the Bethe-Hessian's
+        # shift, and the degree estimate is off on graphs with heterogeneous degrees.
+        warnings.warn(
+            f"nonbacktracking_radius: ARPACK did not converge ({err}); using the degree estimate "
+            f"sum d^2 / sum d - 1 = {approx:.4g} instead (pass method='degree' to choose it and silence this).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         rho = approx
     return max(rho, 1.0)
 

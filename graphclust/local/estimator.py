@@ -10,11 +10,11 @@ from ..validation import check_choice, check_random_state, check_scalar
 from ._common import kernels, prepare, resolve_seeds, workspace
 from .flow import _check as _check_flow
 from .flow import _sink, flow_diffusion_batch
-from .labels import label_weighted_graph
+from .labels import label_volume, label_weighted_graph
 from .pagerank import approximate_pagerank
 from .sweep import sweep_cut, sweep_cut_batch
 
-__all__ = ["LocalClustering", "DEFAULT_MASS_GRID"]
+__all__ = ["LocalClustering", "DEFAULT_MASS_GRID", "LABEL_MASS_GRID"]
 
 #: Multipliers of the volume estimate tried by default: 1.5, 1.75, ..., 5 (WFD's protocol).
 DEFAULT_MASS_GRID = np.round(np.arange(1.5, 5.0 + 1e-9, 0.25), 2)
@@ -22,6 +22,13 @@ DEFAULT_MASS_GRID = np.round(np.arange(1.5, 5.0 + 1e-9, 0.25), 2)
 # Without a volume estimate: geometric multiples of the volume of the seed's closed
 # neighbourhood (a local, label-free guess; give ``volume`` when you know better).
 _FALLBACK_GRID = 2.0 ** np.arange(0, 7)
+
+#: Multipliers of the label-based volume estimate (:func:`graphclust.local.label_volume`)
+#: tried by default when noisy labels are given and no volume: 2^-3 ... 2^2.25 in quarter
+#: octaves. The estimate counts label-1 nodes attached to the target, so it is 1.5-7x the
+#: target's volume under label noise; the grid reaches down to where WFD's 1.5-5 x vol(K)
+#: then lies (measured in docs/benchmarks/local.md, "without the oracle").
+LABEL_MASS_GRID = np.round(2.0 ** np.arange(-3.0, 2.26, 0.25), 4)
 
 
 class LocalClustering(BaseClusterer):
@@ -37,7 +44,11 @@ class LocalClustering(BaseClusterer):
     published protocols set the grid to multiples of the *true* target volume ``vol(K)``
     (an oracle); graphclust takes a *volume estimate* ``volume`` instead, and tries
     ``mass_grid * volume`` (default multipliers 1.5, 1.75, ..., 5). Without an estimate the
-    grid is ``2**j * vol(N[seed])``, j = 0..6, with ``N[seed]`` the seed and its neighbours.
+    grid is ``2**j * vol(N[seed])``, j = 0..6, with ``N[seed]`` the seed and its neighbours,
+    unless ``noisy_labels`` are given: they are then themselves the estimate, the volume of
+    the label-1 nodes the seed reaches through label-1 nodes
+    (:func:`graphclust.local.label_volume`), and the grid is :data:`LABEL_MASS_GRID`
+    (``2**-3`` to ``2**2.25`` times it, capped at the graph's volume).
 
     Parameters
     ----------
@@ -50,6 +61,8 @@ class LocalClustering(BaseClusterer):
         Multipliers of ``volume`` to try (default 1.5:0.25:5).
     volume : float, optional
         Estimate of the target cluster's volume (sum of sink capacities, i.e. degrees).
+        Default: from ``noisy_labels`` when given (see above), else from the seed's
+        neighbourhood.
     label_eps : float, optional
         Weight of label-disagreeing edges in the label-weighted graph (default 0.05 when
         ``noisy_labels`` are given).
@@ -65,6 +78,8 @@ class LocalClustering(BaseClusterer):
         Flow-diffusion passes. tol : float, default 1e-4.
     random_state : None, int or Generator
         Push order of flow diffusion.
+    verbose : bool, default=False
+        Show a tqdm bar over the source masses of the grid (flow) or the sweeps.
 
     Attributes
     ----------
@@ -77,6 +92,8 @@ class LocalClustering(BaseClusterer):
         Conductance of the cluster on the graph the diffusion ran on.
     mass_ : float or None
         The selected source mass (flow).
+    volume_ : float or None
+        The volume estimate the grid was built on (flow; None with a fixed ``mass``).
     grid_ : list of (mass, conductance, size)
         Every grid point tried (flow).
     labels_ : ndarray of int64
@@ -111,6 +128,7 @@ class LocalClustering(BaseClusterer):
         max_iters: int = 100,
         tol: float = 1e-4,
         random_state: Any = None,
+        verbose: bool = False,
     ):
         self.method = method
         self.p = p
@@ -125,24 +143,32 @@ class LocalClustering(BaseClusterer):
         self.max_iters = max_iters
         self.tol = tol
         self.random_state = random_state
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ helpers
-    def _masses(self, prep, seeds: np.ndarray, T: np.ndarray) -> np.ndarray:
+    def _masses(self, prep, seeds: np.ndarray, T: np.ndarray, noisy_labels: Any = None) -> np.ndarray:
+        self.volume_ = None
         if self.mass is not None:
             return np.array([check_scalar(self.mass, "mass", low=0.0, low_inclusive=False)])
+        from_labels = self.volume is None and noisy_labels is not None
         if self.mass_grid is None:
-            grid = DEFAULT_MASS_GRID if self.volume is not None else _FALLBACK_GRID
+            grid = LABEL_MASS_GRID if from_labels else (DEFAULT_MASS_GRID if self.volume is not None else _FALLBACK_GRID)
         else:
             grid = np.asarray(self.mass_grid, dtype=np.float64).ravel()
             if grid.size == 0 or not np.all(np.isfinite(grid)) or (grid <= 0).any():
                 raise ValueError("mass_grid must be a non-empty sequence of positive numbers.")
         if self.volume is not None:
             vol = check_scalar(self.volume, "volume", low=0.0, low_inclusive=False)
+        elif from_labels:
+            # The labels are themselves an estimate of the target: the volume of the label-1
+            # nodes the seeds reach through label-1 nodes.
+            vol = label_volume(prep.graph, prep.graph.ids(seeds), noisy_labels, sink=T)
         else:
             nb = np.concatenate([seeds] + [prep.indices[prep.indptr[s]:prep.indptr[s + 1]] for s in seeds])
             vol = float(T[np.unique(nb)].sum())
             if vol <= 0:
                 vol = 1.0
+        self.volume_ = float(vol)
         with np.errstate(over="ignore"):
             masses = np.asarray(grid, dtype=np.float64) * vol
         if not np.all(np.isfinite(masses)):
@@ -150,6 +176,9 @@ class LocalClustering(BaseClusterer):
                 f"volume * mass_grid overflows float64 (volume={vol!r}, largest grid value {float(np.max(grid))!r}); "
                 "give a smaller volume."
             )
+        if from_labels:
+            # More mass than the graph can absorb only spreads everywhere.
+            masses = np.unique(np.minimum(masses, float(T.sum())))
         return masses
 
     def _check_params(self) -> None:
@@ -197,6 +226,7 @@ class LocalClustering(BaseClusterer):
         wprep = prepare(work)
         self.grid_ = []
         self.mass_ = None
+        self.volume_ = None
         if self.method == "pagerank":
             scores = approximate_pagerank(work, prep.graph.ids(seeds), alpha=self.alpha, eps=self.eps)
             cut = sweep_cut(work, scores, normalize=True, tie="first")
@@ -204,18 +234,18 @@ class LocalClustering(BaseClusterer):
         else:
             _check_flow(self.p, self.max_iters, self.tol)
             T = _sink(prep, self.sink)  # sinks of the input graph, also on the weighted graph
-            masses = self._masses(prep, seeds, T)
+            masses = self._masses(prep, seeds, T, noisy_labels)
             rng = check_random_state(self.random_state)
             seed_ids = prep.graph.ids(seeds)
             query = seed_ids if len(seeds) > 1 else seed_ids[0]
             # One batch over the grid: the masses run in parallel, each on its own workspace.
             results = flow_diffusion_batch(
                 work, [query] * len(masses), list(masses), p=self.p, sink=T,
-                max_iters=self.max_iters, tol=self.tol, random_state=rng,
+                max_iters=self.max_iters, tol=self.tol, random_state=rng, verbose=bool(self.verbose),
             )
             rounding = self.rounding or "support"
             if rounding == "sweep":
-                cuts = sweep_cut_batch(work, results, normalize=False, tie="last")
+                cuts = sweep_cut_batch(work, results, normalize=False, tie="last", verbose=bool(self.verbose))
                 cands = [(c.indices, c.conductance) for c in cuts]
             else:
                 k = kernels()

@@ -15,6 +15,7 @@ from ._common import (
     LocalScores,
     Prepared,
     batch_capacity,
+    chunk_ranges,
     flatten,
     gather,
     kernels,
@@ -23,6 +24,7 @@ from ._common import (
     n_threads,
     node_vector,
     prepare,
+    progress,
     resolve_seeds,
     seed_sets,
     workspace,
@@ -186,6 +188,7 @@ def flow_diffusion_batch(
     tol: float = 1e-4,
     *,
     random_state: Any = None,
+    verbose: bool = False,
 ) -> list[LocalScores]:
     """Many independent :func:`flow_diffusion` queries, run in parallel.
 
@@ -203,6 +206,9 @@ def flow_diffusion_batch(
         One push-order seed is drawn per query, so results do not depend on the number of
         threads; a sequence gives the per-query seeds themselves
         (:func:`graphclust.seeding.query_seeds`).
+    verbose : bool, default=False
+        Show a tqdm bar counting the queries done (the queries then run in about 20 parallel
+        chunks; same results).
 
     Returns
     -------
@@ -234,26 +240,30 @@ def flow_diffusion_batch(
     rows = max(1, min(n_threads(), len(sets)))
     results: list = [None] * len(sets)
     meta: list = [None] * len(sets)
-    pending = list(range(len(sets)))
-    round_ = 0
+    bar = progress(len(sets), "flow diffusion", verbose)
     with workspace(prep.n, rows) as ws:
-        while pending:
-            ptr, flat = flatten([sets[q] for q in pending])
-            fm = np.concatenate([masses[q] for q in pending])
-            cap = batch_capacity(prep.n, len(pending), rows, round_)
-            bn = np.empty((rows, cap), np.int64)
-            bv = np.empty((rows, cap))
-            q_row, q_start, q_len, q_passes, q_conv = k.flow_batch(
-                prep.indptr, prep.indices, prep.data, prep.wdeg, T, ptr, flat, fm, p, max_iters, tol,
-                qseeds[pending], ws.rec[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
-            )
-            got = gather(q_row, q_start, q_len, bn, bv)
-            nxt = []
-            for j, (q, res) in enumerate(zip(pending, got)):
-                if res is None:
-                    nxt.append(q)
-                else:
-                    results[q] = res
-                    meta[q] = _info(q_passes[j], None, q_conv[j], max_iters)
-            pending, round_ = nxt, round_ + 1
+        for lo, hi in chunk_ranges(len(sets), rows, verbose):
+            pending = list(range(lo, hi))
+            round_ = 0
+            while pending:
+                ptr, flat = flatten([sets[q] for q in pending])
+                fm = np.concatenate([masses[q] for q in pending])
+                cap = batch_capacity(prep.n, len(pending), rows, round_)
+                bn = np.empty((rows, cap), np.int64)
+                bv = np.empty((rows, cap))
+                q_row, q_start, q_len, q_passes, q_conv = k.flow_batch(
+                    prep.indptr, prep.indices, prep.data, prep.wdeg, T, ptr, flat, fm, p, max_iters, tol,
+                    qseeds[pending], ws.rec[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
+                )
+                got = gather(q_row, q_start, q_len, bn, bv)
+                nxt = []
+                for j, (q, res) in enumerate(zip(pending, got)):
+                    if res is None:
+                        nxt.append(q)
+                    else:
+                        results[q] = res
+                        meta[q] = _info(q_passes[j], None, q_conv[j], max_iters)
+                pending, round_ = nxt, round_ + 1
+            bar.update(hi - lo)
+    bar.close()
     return make_scores_batch(prep, results, meta)

@@ -14,6 +14,7 @@ from ..validation import check_scalar
 from ._common import (
     LocalScores,
     batch_capacity,
+    chunk_ranges,
     flatten,
     gather,
     kernels,
@@ -21,6 +22,7 @@ from ._common import (
     make_scores_batch,
     n_threads,
     prepare,
+    progress,
     resolve_seeds,
     seed_sets,
     workspace,
@@ -117,6 +119,7 @@ def approximate_pagerank_batch(
     eps: float = 1e-6,
     *,
     max_steps: int | None = None,
+    verbose: bool = False,
 ) -> list[LocalScores]:
     """Many independent :func:`approximate_pagerank` queries, run in parallel.
 
@@ -127,6 +130,9 @@ def approximate_pagerank_batch(
         One query per entry; an entry is a node id or a collection of node ids (a seed set).
     alpha, eps, max_steps
         As in :func:`approximate_pagerank`.
+    verbose : bool, default=False
+        Show a tqdm bar counting the queries done (run in about 20 parallel chunks; same
+        results).
 
     Returns
     -------
@@ -149,26 +155,30 @@ def approximate_pagerank_batch(
     rows = max(1, min(n_threads(), len(sets)))
     results: list = [None] * len(sets)
     steps_all = np.zeros(len(sets), dtype=np.int64)
-    pending = list(range(len(sets)))
-    round_ = 0
+    bar = progress(len(sets), "pagerank", verbose)
     with workspace(prep.n, rows) as ws:
-        while pending:
-            ptr, flat = flatten([sets[q] for q in pending])
-            cap = batch_capacity(prep.n, len(pending), rows, round_)
-            bn = np.empty((rows, cap), np.int64)
-            bv = np.empty((rows, cap))
-            q_row, q_start, q_len, q_steps = k.acl_batch(
-                prep.indptr, prep.indices, prep.data, prep.deg, ptr, flat, alpha, eps, max_steps,
-                ws.rec[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
-            )
-            got = gather(q_row, q_start, q_len, bn, bv)
-            nxt = []
-            for q, res, st in zip(pending, got, q_steps.tolist()):
-                if res is None:
-                    nxt.append(q)
-                else:
-                    results[q] = res
-                    steps_all[q] = st
-            pending, round_ = nxt, round_ + 1
+        for lo, hi in chunk_ranges(len(sets), rows, verbose):
+            pending = list(range(lo, hi))
+            round_ = 0
+            while pending:
+                ptr, flat = flatten([sets[q] for q in pending])
+                cap = batch_capacity(prep.n, len(pending), rows, round_)
+                bn = np.empty((rows, cap), np.int64)
+                bv = np.empty((rows, cap))
+                q_row, q_start, q_len, q_steps = k.acl_batch(
+                    prep.indptr, prep.indices, prep.data, prep.deg, ptr, flat, alpha, eps, max_steps,
+                    ws.rec[:rows], ws.i1[:rows], ws.i2[:rows], bn, bv,
+                )
+                got = gather(q_row, q_start, q_len, bn, bv)
+                nxt = []
+                for q, res, st in zip(pending, got, q_steps.tolist()):
+                    if res is None:
+                        nxt.append(q)
+                    else:
+                        results[q] = res
+                        steps_all[q] = st
+                pending, round_ = nxt, round_ + 1
+            bar.update(hi - lo)
+    bar.close()
     infos = [{"steps": int(st), "converged": bool(st < max_steps)} for st in steps_all.tolist()]
     return make_scores_batch(prep, results, infos)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import namespace_of, single_thread
+from ..backend import get_namespace, namespace_of, single_thread
 from ..validation import check_choice, check_random_state, check_scalar
 
 __all__ = ["top_eigenvectors", "chebyshev_filter", "estimate_spectrum_bounds", "orthonormalize", "ShiftedOperator"]
@@ -121,7 +121,9 @@ def top_eigenvectors(
         block_size = min(n, k + max(4, k // 4))
     block_size = check_scalar(block_size, "block_size", kind=int, low=k, high=n)
     rng = check_random_state(random_state)
-    ns = namespace_of(A)
+    from ..operators import is_operator
+
+    ns = get_namespace(A.device) if is_operator(A) else namespace_of(A)
     A = A.astype(dtype) if A.dtype != dtype else A
 
     # Drawn on the host directly in the working dtype (same numbers on both devices).
@@ -151,10 +153,13 @@ def top_eigenvectors(
     return _chebyshev_subspace(A, k, X, (start_degree, degree), tol, max_iter, lower, upper, initial_cut, ns, verbose)
 
 
-def _matmat(A: Any, X: Any) -> Any:
+def _matmat(A: Any, X: Any, out: Any = None) -> Any:
+    from ..operators import is_operator
     from ..sparse import spmm
 
-    return spmm(A, X)
+    if is_operator(A):  # an operator of graphclust.operators (e.g. sparse + low-rank)
+        return A.matmat(X, out=out)
+    return spmm(A, X) if out is None else spmm(A, X, out=out)
 
 
 def _chebyshev_subspace(
@@ -215,6 +220,9 @@ def _chebyshev_loop(
                 bar.update(1)
     finally:
         if bar is not None:
+            # Converged before max_iter: the total becomes the steps actually run.
+            bar.total = bar.n
+            bar.refresh()
             bar.close()
     return np.asarray(ns.to_numpy(theta[:k]), dtype=np.float64), X[:, :k]
 
@@ -295,6 +303,11 @@ class ShiftedOperator:
     """
 
     def __init__(self, A: Any) -> None:
+        from ..operators import is_operator
+
+        self.operator = A if is_operator(A) else None
+        if self.operator is not None:
+            return  # no entries to rewrite: set() wraps the operator instead
         ns = namespace_of(A)
         xp = ns.xp
         n = A.shape[0]
@@ -328,6 +341,10 @@ class ShiftedOperator:
 
     def set(self, alpha: float, shift: float) -> Any:
         """Return the matrix ``alpha * (A - shift * I)`` (the same object, data rewritten)."""
+        if self.operator is not None:
+            from ..operators import ShiftedOperator as _Shifted
+
+            return _Shifted(self.operator, shift=shift, scale=alpha)
         data = self.matrix.data
         data[...] = self.base
         data *= alpha
@@ -405,8 +422,6 @@ def chebyshev_filter(
     >>> bool(Y[2, 0] > 100 * abs(Y[0, 0]))
     True
     """
-    from ..sparse import spmm
-
     e = (cut - lower) / 2.0
     c = (cut + lower) / 2.0
     t0 = (upper - c) / e  # > 1: where the polynomial is normalised to 1
@@ -423,7 +438,7 @@ def chebyshev_filter(
     rho_prev, rho = 1.0, t0  # T_{j-1}(t0), T_j(t0)
     prev, spare = X, None
     for _ in range(2, degree + 1):
-        out = spmm(M, Y, out=spare) if spare is not None else spmm(M, Y)
+        out = _matmat(M, Y, out=spare)
         out -= prev
         rho_prev, rho = rho, 2.0 * t0 * rho - rho_prev
         # Reuse the buffer of Y_{j-1} next time, never the caller's X.
@@ -508,6 +523,10 @@ def _arpack(A: Any, k: int, tol: float, max_iter: int, v0: Any, ns: Any) -> tupl
         from scipy.sparse.linalg import eigsh
     # ARPACK iterates in float64 (its float32 path converges poorly).
     A64 = A.astype(np.float64)
+    if not ns.is_gpu and not hasattr(A64, "tocsr"):  # an operator, not a sparse matrix
+        from ..operators import to_linear_operator
+
+        A64 = to_linear_operator(A64)
     # max_iter is not used here: ARPACK's own restart limit (10 n) applies.
     w, V = eigsh(A64, k=k, which="LA", tol=tol, v0=v0.astype(np.float64))
     w = np.asarray(ns.to_numpy(w), dtype=np.float64)

@@ -1,6 +1,8 @@
 """Tests of graphclust.backend: device names, namespaces, host-side randomness."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -92,3 +94,40 @@ def test_cuda_namespace_same_random_numbers():
     A = ns.to_sparse(sp.random(6, 6, density=0.3, random_state=0, format="csr"))
     assert is_cupy_array(A)
     assert namespace_of(A).name == "cuda"
+
+
+def _fake_cupy(tmp_path, monkeypatch, body):
+    pkg = tmp_path / "cupy"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(body)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "cupy", raising=False)
+    backend.cuda_available.cache_clear()
+
+
+@pytest.mark.parametrize("body, why", [
+    ("raise ImportError('libcudart.so.12: cannot open shared object file')", "libcudart"),
+    ("import fastrlock_missing_dependency", "fastrlock_missing_dependency"),
+    ("class _R:\n    @staticmethod\n    def getDeviceCount():\n        raise RuntimeError('CUDA driver version is "
+     "insufficient')\nclass cuda:\n    runtime = _R\n", "driver version"),
+])
+def test_broken_cupy_install_warns(tmp_path, monkeypatch, body, why):
+    _fake_cupy(tmp_path, monkeypatch, body)
+    try:
+        with pytest.warns(RuntimeWarning, match=why):
+            assert backend.cuda_available() is False
+    finally:
+        backend.cuda_available.cache_clear()
+
+
+def test_missing_cupy_is_silent(monkeypatch):
+    import warnings
+
+    monkeypatch.setitem(sys.modules, "cupy", None)  # import cupy -> ModuleNotFoundError('cupy')
+    backend.cuda_available.cache_clear()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert backend.cuda_available() is False
+    finally:
+        backend.cuda_available.cache_clear()

@@ -167,3 +167,36 @@ def test_multiplex_estimator():
     est = MultiplexClusterer().fit({"a": A, "b": A})
     assert est.n_relations_seen_ == 2 and est.labels_.dtype == np.int64
     assert est.labels_.shape == (7,)
+
+
+def test_fit_takes_a_file_path(tmp_path):
+    # str and os.PathLike both go through graphclust.io.read; same labels as the graph itself.
+    import pathlib
+
+    from graphclust import SpectralClustering
+    from graphclust.datasets import sbm
+    from graphclust.io import write_npz
+
+    g = sbm([60, 60], p_in=0.3, p_out=0.02, random_state=0)
+    path = write_npz(g, tmp_path / "two.npz")
+    ref = SpectralClustering(2, random_state=0).fit_predict(g)
+    for p in (str(path), pathlib.Path(path)):
+        np.testing.assert_array_equal(SpectralClustering(2, random_state=0).fit_predict(p), ref)
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        SpectralClustering(2).fit(str(tmp_path / "missing.npz"))
+
+
+def test_one_direction_edge_index_message_names_a_call_that_works():
+    import re
+
+    import graphclust
+    from graphclust import SpectralClustering
+
+    edge_index = np.array([[0, 1, 2, 3, 4, 5, 0, 3], [1, 2, 0, 4, 5, 3, 3, 0]])[:, :6]  # one direction only
+    with pytest.raises(ValueError, match="not symmetric") as exc:
+        SpectralClustering(2).fit(edge_index)
+    call = re.search(r"graphclust\.as_graph\(data, symmetrize=True\)", str(exc.value))
+    assert call is not None
+    # ... and that call works
+    labels = SpectralClustering(2, random_state=0).fit_predict(graphclust.as_graph(edge_index, symmetrize=True))
+    assert labels[0] == labels[1] == labels[2] != labels[3] == labels[4] == labels[5]

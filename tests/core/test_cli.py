@@ -15,13 +15,6 @@ from sklearn.metrics import adjusted_rand_score
 from graphclust import __version__, cli, datasets, registry
 
 
-def spectral_available():
-    try:
-        registry.load("spectral")
-    except ImportError as err:  # the estimator is written by another helper
-        pytest.skip(f"graphclust.spectral does not import yet: {err}")
-
-
 @pytest.fixture(scope="module")
 def sbm():
     """Three planted blocks of 40 nodes, well above the detectability threshold."""
@@ -51,18 +44,34 @@ def test_console_script_version():
     assert out.returncode == 0 and out.stdout.strip() == f"graphclust {__version__}"
 
 
-def test_datasets_command(capsys):
+def test_datasets_command(capsys, monkeypatch):
+    monkeypatch.delenv("GRAPHCLUST_DATA", raising=False)
     assert cli.main(["datasets"]) == 0
     out = capsys.readouterr().out
-    lines = out.strip().splitlines()
+    table, _, notes = out.partition("\n\n")
+    lines = table.strip().splitlines()
     assert lines[0].split()[:5] == ["name", "nodes", "edges", "features", "classes"]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert set(rows) == set(datasets.KNOWN)
     for name in datasets.SHIPPED:
         n, m, d, k, _ = datasets.KNOWN[name]
         assert rows[name].split()[1:6] == [str(n), str(m), str(d), str(k), "shipped"]
-    assert "GRAPHCLUST_DATA" in rows["amazon_photo"]
-    assert "multiplex" in rows["acm_multiplex"]
+    # Each dataset that does not load here says where it comes from and how to convert it.
+    assert "not installed" in rows["amazon_photo"] and "multiplex" in rows["acm_multiplex"]
+    assert "graphclust.io.write_npz" in notes and "GRAPHCLUST_DATA" in notes
+    for name in set(datasets.KNOWN) - set(datasets.SHIPPED):
+        assert re.search(rf"^  {name}: .*github\.com", notes, re.M), name
+
+
+def test_datasets_command_finds_installed_files(tmp_path, capsys, monkeypatch):
+    from graphclust.io import write_npz
+
+    write_npz(datasets.load("cora"), tmp_path / "amazon_photo.npz")  # any graph will do
+    monkeypatch.setenv("GRAPHCLUST_DATA", str(tmp_path))
+    assert cli.main(["datasets"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("amazon_photo"))
+    assert row.rstrip().endswith("found") and "  amazon_photo:" not in out
 
 
 def test_methods_command(capsys):
@@ -84,7 +93,6 @@ def test_no_command_is_an_error(capsys):
 
 
 def test_cluster_edge_list_to_npy(sbm, tmp_path, capsys):
-    spectral_available()
     G, truth = sbm
     path = tmp_path / "sbm.txt"
     nx.write_edgelist(G, path, data=False)
@@ -103,7 +111,6 @@ def test_cluster_edge_list_to_npy(sbm, tmp_path, capsys):
 
 
 def test_cluster_csv_string_ids_out_csv(sbm, tmp_path, capsys):
-    spectral_available()
     G, truth = sbm
     G = nx.relabel_nodes(G, {i: f"node{i:03d}" for i in G.nodes})
     path = tmp_path / "sbm.csv"
@@ -112,8 +119,9 @@ def test_cluster_csv_string_ids_out_csv(sbm, tmp_path, capsys):
     rc = cli.main(["cluster", "spectral", str(path), "-k", "3", "--random-state", "1", "--out", str(out),
                    "-o", "n_init=3"])
     assert rc == 0
+    assert f"wrote the label of each of the 120 nodes to {out}" in capsys.readouterr().out
     lines = out.read_text().strip().splitlines()
-    assert lines[0] == "node,value"
+    assert lines[0] == "node,label"
     rows = [line.split(",") for line in lines[1:]]
     assert len(rows) == 120
     ids = [r[0] for r in rows]
@@ -130,7 +138,6 @@ def write_sbm_npz(path, G, truth):
 
 
 def test_cluster_npz_with_labels_json(sbm, tmp_path, capsys):
-    spectral_available()
     G, truth = sbm
     path = tmp_path / "sbm.npz"
     write_sbm_npz(path, G, truth)
@@ -146,7 +153,6 @@ def test_cluster_npz_with_labels_json(sbm, tmp_path, capsys):
 
 def test_cluster_dataset_by_name(sbm, tmp_path, capsys, monkeypatch):
     """A dataset name (not a path) is looked up in --data-home, then $GRAPHCLUST_DATA."""
-    spectral_available()
     G, truth = sbm
     write_sbm_npz(tmp_path / "planted3.npz", G, truth)
     monkeypatch.chdir(tmp_path.parent)  # the name must not resolve as a file in the working folder
@@ -177,24 +183,86 @@ def test_cluster_errors(sbm, tmp_path, capsys, monkeypatch):
     G, _ = sbm
     path = tmp_path / "g.txt"
     nx.write_edgelist(G, path, data=False)
-    with pytest.raises(SystemExit, match="give -k/--n-clusters"):
-        cli.main(["cluster", "spectral", str(path)])
-    with pytest.raises(SystemExit, match="must look like name=value"):
-        cli.main(["cluster", "spectral", str(path), "-k", "3", "-o", "n_init"])
-    spectral_available()
-    with pytest.raises(SystemExit, match="--out must end in"):
-        cli.main(["cluster", "spectral", str(path), "-k", "3", "--out", str(tmp_path / "x.parquet")])
-    # estimator errors (bad parameter name or value) exit with 2 and a message
-    capsys.readouterr()
-    assert cli.main(["cluster", "spectral", str(path), "-k", "3", "-o", "bogus=1"]) == 2
-    assert "bogus" in capsys.readouterr().err
-    assert cli.main(["cluster", "spectral", str(path), "-k", "500"]) == 2
-    assert "n_clusters" in capsys.readouterr().err
+
+    def user_error(argv, *needles):
+        capsys.readouterr()
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("graphclust: error:") and "Traceback" not in err, err
+        for needle in needles:
+            assert needle in err, (needle, err)
+        return err
+
+    # every user error: exit code 2 and one line
+    user_error(["cluster", "spectral", str(path)], "give -k/--n-clusters")
+    user_error(["cluster", "spectral", str(path), "-k", "3", "-o", "n_init"], "must look like name=value")
+    user_error(["cluster", "spectral", str(path), "-k", "3", "--out", str(tmp_path / "x.parquet")],
+               "--out must end in")
+    # a missing file is a missing file, not a missing dataset
+    err = user_error(["cluster", "spectral", str(tmp_path / "nofile.csv"), "-k", "2"], "no such file")
+    assert "dataset" not in err
+    # an unknown parameter lists the method's parameters
+    user_error(["cluster", "spectral", str(path), "-k", "3", "-o", "nonsense=1"],
+               "'nonsense'", "n_init", "eigen_solver", "random_state")
+    user_error(["cluster", "spectral", str(path), "-k", "500"], "n_clusters")
+    user_error(["cluster", "spectral", str(path), "-k", "3", "-o", "n_init=2.5"], "n_init")
+    user_error(["cluster", "local", str(path)], "needs --seed")
+    user_error(["cluster", "local", str(path), "--seed", "abc"], "node index")
     # a malformed input file
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b,heavy\n")
-    assert cli.main(["cluster", "spectral", str(bad), "-k", "2"]) == 2
-    assert "not a number" in capsys.readouterr().err
+    user_error(["cluster", "spectral", str(bad), "-k", "2"], "not a number")
+
+
+def test_internal_errors_are_not_user_errors(sbm, tmp_path, capsys, monkeypatch):
+    # A TypeError from inside a method (a bug) is reported as such (exit 1, one line); the
+    # traceback comes with --debug.
+    from graphclust.spectral import spectral as mod
+
+    def broken(*args, **kwargs):
+        raise TypeError("unsupported operand type(s)")
+
+    monkeypatch.setattr(mod, "spectral_embedding", broken)
+    G, _ = sbm
+    path = tmp_path / "g.txt"
+    nx.write_edgelist(G, path, data=False)
+    assert cli.main(["cluster", "spectral", str(path), "-k", "3"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: TypeError" in err and "--debug" in err and "Traceback" not in err
+    with pytest.raises(TypeError, match="unsupported operand"):
+        cli.main(["--debug", "cluster", "spectral", str(path), "-k", "3"])
+
+
+def test_local_with_a_named_seed(sbm, tmp_path, capsys):
+    G, truth = sbm
+    G = nx.relabel_nodes(G, {i: f"v{i}" for i in G.nodes})
+    path = tmp_path / "named.csv"
+    path.write_text("".join(f"{u},{v}\n" for u, v in G.edges))
+    out = tmp_path / "cluster.csv"
+    assert cli.main(["cluster", "local", str(path), "--seed", "v5", "--out", str(out), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["seed"] == "v5" and any("wrote the" in n for n in res["notes"])
+    lines = out.read_text().split()
+    assert lines[0] == "node" and "v5" in lines[1:]
+    # the same cluster as the Python API finds from the same file
+    from graphclust import LocalClustering, io
+
+    api = LocalClustering().fit(io.read(path), "v5").cluster_
+    assert set(lines[1:]) == {str(v) for v in api}
+    assert cli.main(["cluster", "local", str(path), "--seed", "nobody"]) == 2
+    assert "nobody" in capsys.readouterr().err
+
+
+def test_hierarchy_output_explains_scored_cut(sbm, tmp_path, capsys):
+    G, truth = sbm
+    path = tmp_path / "sbm.npz"
+    write_sbm_npz(path, G, truth)
+    capsys.readouterr()
+    assert cli.main(["cluster", "bottom_up", str(path), "--random-state", "0"]) == 0
+    out = capsys.readouterr().out
+    if "scored_cut" in out:
+        assert re.search(r"note: scored_cut: the finest level has \d+ clusters; the scores are those of the "
+                         r"hierarchy cut at 3 clusters", out)
 
 
 def test_parse_value():
@@ -222,7 +290,6 @@ def test_registry_table():
 
 
 def test_registry_loads_spectral():
-    spectral_available()
     cls = registry.load("spectral")
     assert cls.__name__ == "SpectralClustering"
     assert hasattr(cls, "fit_predict")

@@ -44,6 +44,20 @@ def test_nonbacktracking_radius_brute_force():
     assert nonbacktracking_radius(g.adjacency, "degree") == pytest.approx(d @ d / d.sum() - 1)
 
 
+def test_nonbacktracking_radius_warns_when_arpack_fails(monkeypatch):
+    import scipy.sparse.linalg as spla
+
+    def no_convergence(*args, **kwargs):
+        raise spla.ArpackNoConvergence("ARPACK error -1: No convergence", np.array([]), np.array([]))
+
+    monkeypatch.setattr(spla, "eigs", no_convergence)
+    g = sbm([15, 15], p_in=0.4, p_out=0.1, random_state=2)
+    d = g.adjacency.toarray().sum(1)
+    with pytest.warns(RuntimeWarning, match="did not converge.*degree estimate"):
+        rho = nonbacktracking_radius(g.adjacency)
+    assert rho == pytest.approx(d @ d / d.sum() - 1)
+
+
 @pytest.mark.parametrize("K", [2, 3, 5])
 def test_estimate_n_clusters_on_sbm(K):
     g = sbm([200] * K, p_in=0.12, p_out=0.01, random_state=K)

@@ -77,3 +77,63 @@ def test_reproducible():
     b = LocalClustering(volume=500, random_state=5).fit(g, 0, noisy_labels=y)
     np.testing.assert_array_equal(a.cluster_, b.cluster_)
     np.testing.assert_array_equal(a.scores_.values, b.scores_.values)
+
+
+def test_verbose_progress_counts_the_grid_and_changes_nothing(capsys):
+    import re
+
+    import networkx as nx
+
+    from graphclust import LocalClustering
+    from graphclust.local import approximate_pagerank_batch, flow_diffusion_batch, sweep_cut_batch
+
+    G = nx.barbell_graph(8, 0)
+    quiet = LocalClustering(volume=57, random_state=0).fit(G, 0)
+    loud = LocalClustering(volume=57, random_state=0, verbose=True).fit(G, 0)
+    assert loud.grid_ == quiet.grid_ and loud.cluster_.tolist() == quiet.cluster_.tolist()
+    err = capsys.readouterr().err
+    n = len(quiet.grid_)
+    assert re.search(rf"\b{n}/{n}\b", err), err  # the bar ends at the grid size
+    seeds = list(range(16)) * 3
+    a = flow_diffusion_batch(G, seeds, 30.0, random_state=1)
+    b = flow_diffusion_batch(G, seeds, 30.0, random_state=1, verbose=True)
+    assert all(x.node_ids.tolist() == y.node_ids.tolist() and np.array_equal(x.values, y.values) for x, y in zip(a, b))
+    pa = approximate_pagerank_batch(G, seeds, eps=1e-4)
+    pb = approximate_pagerank_batch(G, seeds, eps=1e-4, verbose=True)
+    assert all(np.array_equal(x.values, y.values) for x, y in zip(pa, pb))
+    ca = sweep_cut_batch(G, pa)
+    cb = sweep_cut_batch(G, pa, verbose=True)
+    assert [c.conductance for c in ca] == [c.conductance for c in cb]
+    err = capsys.readouterr().err
+    assert re.search(r"\b48/48\b", err)
+    with pytest.raises(TypeError, match="verbose"):
+        LocalClustering(verbose="yes").fit(G, 0)
+
+
+def test_noisy_labels_give_the_volume_without_an_oracle():
+    # Planted target K, 10 % of the labels flipped both ways: no volume is given, yet the
+    # label-weighted diffusion beats the noisy labels alone (F1 against the planted K), and
+    # the label-based volume estimate lies between vol(K ∩ {y = 1}) and vol({y = 1}).
+    from graphclust.local import label_volume
+
+    def f1(found, mask):
+        inter = mask[found].sum()
+        if inter == 0:
+            return 0.0
+        p, r = inter / found.size, inter / mask.sum()
+        return 2 * p * r / (p + r)
+
+    scores, label_scores = [], []
+    for rep in range(3):
+        g, y, K = planted_local(2000, 100, 0.08, 0.004, 0.004, 0.9, 0.9, random_state=rep)
+        mask = np.zeros(g.n_nodes, bool)
+        mask[K] = True
+        deg = g.degrees()
+        seed = int(K[y[K] == 1][0])
+        vol = label_volume(g, seed, y)
+        assert deg[K[y[K] == 1]].sum() * 0.5 <= vol <= deg[y == 1].sum()
+        est = LocalClustering(random_state=0).fit(g, seed, noisy_labels=y)
+        assert est.volume_ == pytest.approx(vol)
+        scores.append(f1(est.cluster_indices_, mask))
+        label_scores.append(f1(np.flatnonzero(y == 1), mask))
+    assert np.mean(scores) > np.mean(label_scores) + 0.1

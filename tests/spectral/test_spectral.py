@@ -67,7 +67,8 @@ def test_kmeans_on_a_row_sample_still_recovers(planted):
 def test_isolated_nodes_and_disconnected_graph():
     # Two cliques and three isolated nodes: the cliques are split exactly, nothing is NaN.
     A = sp.block_diag([np.ones((20, 20)) - np.eye(20), np.ones((25, 25)) - np.eye(25), np.zeros((3, 3))])
-    model = SpectralClustering(2, random_state=0).fit(sp.csr_array(A))
+    with pytest.warns(UserWarning, match="2 components with edges, each adding an eigenvalue 1"):
+        model = SpectralClustering(2, random_state=0).fit(sp.csr_array(A))
     labels = model.labels_
     assert np.isfinite(model.embedding_).all()
     np.testing.assert_array_equal(model.embedding_[-3:], 0.0)
@@ -77,7 +78,8 @@ def test_isolated_nodes_and_disconnected_graph():
 def test_isolated_nodes_large_graph_iterative_path():
     g = sbm([400, 400], p_in=0.05, p_out=0.002, random_state=0)
     A = sp.block_diag([g.adjacency, sp.csr_array((5, 5))], format="csr")
-    model = SpectralClustering(2, random_state=0).fit(A)
+    with pytest.warns(UserWarning, match="5 isolated nodes"):
+        model = SpectralClustering(2, random_state=0).fit(A)
     assert np.isfinite(model.embedding_).all()
     np.testing.assert_array_equal(model.embedding_[-5:], 0.0)
     assert ari(g.labels, model.labels_[:800]) > 0.95
@@ -130,6 +132,9 @@ def test_input_not_modified(planted):
         (dict(n_clusters=2, eigen_solver="amg"), ValueError, "eigen_solver"),
         (dict(n_clusters=2, n_init=0), ValueError, "n_init"),
         (dict(n_clusters=2, tol=-1.0), ValueError, "tol"),
+        (dict(n_clusters=2, tol="fast"), ValueError, "tol"),
+        (dict(n_clusters=2, regularization=-1.0), ValueError, "regularization"),
+        (dict(n_clusters=2, regularization="big"), ValueError, "regularization"),
         (dict(n_clusters=2, max_iter=2.5), TypeError, "max_iter"),
         (dict(n_clusters=2, verbose="yes"), TypeError, "verbose"),
         (dict(n_clusters=2, kmeans_sample=1), ValueError, "kmeans_sample"),
@@ -200,3 +205,103 @@ def test_large_start_block_refused_before_any_work(monkeypatch):
     # the dense path (small graphs) is guarded too
     with memory.memory_limit(5000), pytest.raises(ValueError, match="dense eigendecomposition"):
         spectral_embedding(_ring(20), 3)  # 20 <= 5 k + 10 nodes: dense, 3 x 20 x 20 float64
+
+
+def _paths(n_paths, length):
+    """``n_paths`` disjoint paths of ``length`` nodes (small components, second eigenvalue
+    cos(pi / (length - 1)), close to 1)."""
+    P = sp.diags_array([np.ones(length - 1), np.ones(length - 1)], offsets=[1, -1])
+    return sp.block_diag([P] * n_paths, format="csr")
+
+
+def test_many_components_embed_the_largest_one():
+    # Three planted blocks in one component, plus 30 small paths: the eigenvalue 1 has
+    # multiplicity 31 > 3, so the top-3 eigenspace of the whole graph is any three component
+    # indicators. The default embeds the largest component and recovers its blocks.
+    g = sbm([300, 300, 300], p_in=0.05, p_out=0.003, random_state=0)
+    A = sp.block_diag([g.adjacency, _paths(30, 6)], format="csr")
+    with pytest.warns(UserWarning, match="31 components with edges, more than n_components=3"):
+        model = SpectralClustering(3, random_state=0).fit(A)
+    assert ari(g.labels, model.labels_[:900]) > 0.9
+    np.testing.assert_array_equal(model.embedding_[900:], 0.0)
+
+
+def _load_structure(name):
+    from graphclust.datasets import load
+
+    g = load(name)
+    return sp.csr_array(g.adjacency, dtype=np.float64), np.asarray(g.labels)
+
+
+@pytest.mark.parametrize("name", ["cora", "acm"])
+def test_real_graph_default_matches_exact_eigenvectors(name):
+    # The reference of docs/benchmarks/spectral.md: scipy eigsh (tol 1e-6) of the normalized
+    # adjacency, rows normalized, k-means; the default must come within one NMI point of it
+    # (mean over eigsh start vectors) or above, and far above scikit-learn (0.014 / 0.005).
+    from scipy.sparse.linalg import eigsh
+
+    from graphclust.metrics import nmi
+    from graphclust.solvers.kmeans import kmeans
+    from graphclust.sparse import normalize_symmetric, row_normalize
+
+    A, y = _load_structure(name)
+    k = int(np.unique(y[y >= 0]).size)
+    ref = []
+    for seed in range(3):
+        v0 = np.random.default_rng(seed).standard_normal(A.shape[0])
+        _, V = eigsh(normalize_symmetric(A), k, which="LA", tol=1e-6, v0=v0)
+        ref.append(nmi(y, kmeans(row_normalize(V), k, n_init=10, random_state=seed)[0]))
+    with pytest.warns(UserWarning, match="disconnected"):
+        labels = SpectralClustering(k, random_state=0).fit_predict(A)
+    assert nmi(y, labels) >= np.mean(ref) - 0.01
+    assert nmi(y, labels) > 0.2
+
+
+def test_regularized_embedding_matches_dense_reference():
+    # tau / n added to every entry, as a rank-one operator: the eigenvalues equal those of the
+    # dense normalized A + (tau / n) 1 1^T (built here only as the test's reference).
+    g = sbm([150, 150, 150], p_in=0.04, p_out=0.004, random_state=1)
+    A = sp.block_diag([g.adjacency, _paths(5, 4)], format="csr")
+    n = A.shape[0]
+    tau = float(A.sum()) / n / 4
+    V, w = spectral_embedding(A, 3, regularization="auto", tol=1e-6, max_iter=500, random_state=0)
+    dense = A.toarray() + tau / n
+    d = dense.sum(axis=1)
+    ref = np.linalg.eigvalsh(dense / np.sqrt(np.outer(d, d)))[::-1][:3]
+    np.testing.assert_allclose(w, ref, atol=1e-4)
+    assert w[0] == pytest.approx(1.0, abs=1e-5)
+    # The regularized graph is connected: no warning, every row carries information.
+    import warnings as _w
+
+    with _w.catch_warnings():
+        _w.simplefilter("error")
+        labels = SpectralClustering(3, regularization=tau, random_state=0).fit_predict(A)
+    assert ari(g.labels, labels[:450]) > 0.9
+
+
+def test_auto_tolerance_is_tight_on_small_graphs():
+    from graphclust.spectral import resolve_tol
+
+    assert resolve_tol("auto", 5_000) == 1e-4 and resolve_tol("auto", 2_000_000) == 1e-2
+    # The tight default reaches residual 1e-4 on a crowded spectrum (cora's largest component).
+    A, _ = _load_structure("cora")
+    from scipy.sparse.csgraph import connected_components
+
+    _, comp = connected_components(A)
+    keep = np.flatnonzero(comp == np.bincount(comp).argmax())
+    B = A[keep][:, keep]
+    V, w = spectral_embedding(B, 7, random_state=0)
+    from graphclust.sparse import normalize_symmetric
+
+    R = normalize_symmetric(B) @ V.astype(np.float64) - V.astype(np.float64) * w[None, :]
+    assert np.linalg.norm(R, axis=0).max() <= 2e-4
+
+
+def test_progress_bar_total_is_the_work_done(planted, capsys):
+    g, K = planted
+    SpectralClustering(K, verbose=True, random_state=0).fit(g)
+    err = capsys.readouterr().err
+    import re
+
+    final = re.findall(r"(\d+)/(\d+)", err.replace("\r", "\n").splitlines()[-1] if err else "")
+    assert final and final[-1][0] == final[-1][1]
