@@ -74,7 +74,29 @@ def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max
     w, V = top_eigenvectors(S, n_components, tol=tol, max_iter=max_iter, bounds=(-1.0, 1.0),
                             X0=deg.map_blocks(_sqrt), initial_cut=initial_cut, degree=_DEGREE,
                             start_degree=_START_DEGREE, dtype=np.float32, seed=seed_from(rng), verbose=verbose)
+    if n_components >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3) and _disconnected(dgraph):
+        import warnings
+
+        warnings.warn(
+            "distributed spectral embedding: the eigenvalue 1 is repeated, so the graph is disconnected; the "
+            "embedding mixes component indicators (the single-machine estimator embeds the largest component "
+            "instead). Partition the largest component, or cluster the components separately.",
+            UserWarning, stacklevel=3,
+        )
     return V.map_blocks(_zero_isolated, deg), w
+
+
+def _disconnected(dgraph: Any) -> bool:
+    """Whether the graph has several components with edges, counted on the client's copy of the
+    graph (the one it was partitioned from); only asked when the second eigenvalue is near 1."""
+    if dgraph.source is None:
+        return True
+    from scipy.sparse.csgraph import connected_components
+
+    A = dgraph.source.adjacency
+    n_comp, _ = connected_components(A, directed=False)
+    n_isolated = int((np.diff(A.indptr) == 0).sum())
+    return n_comp - n_isolated > 1
 
 
 def _positive(d: np.ndarray) -> int:

@@ -403,7 +403,12 @@ class SpectralClustering(BaseClusterer):
         check_choice(self.eigen_solver, "eigen_solver", EIGEN_SOLVERS)
         check_scalar(self.n_init, "n_init", kind=int, low=1)
         resolve_tol(self.tol, graph.n_nodes)
-        resolve_regularization(self.regularization, graph.adjacency)
+        if getattr(graph, "is_distributed", False):
+            if self.regularization is not None:
+                raise ValueError("regularization is not available on a DistributedGraph yet; fit the graph itself, "
+                                 "or use regularization=None.")
+        else:
+            resolve_regularization(self.regularization, graph.adjacency)
         check_scalar(self.max_iter, "max_iter", kind=int, low=1)
         if self.kmeans_sample is not None and self.kmeans_sample != "auto":
             check_scalar(self.kmeans_sample, "kmeans_sample", kind=int, low=int(self.n_clusters))
@@ -418,9 +423,6 @@ class SpectralClustering(BaseClusterer):
         if getattr(graph, "is_distributed", False):
             from ..distributed.spectral import spectral_clustering
 
-            if self.regularization is not None:
-                raise ValueError("regularization is not available on a DistributedGraph yet; fit the graph itself, "
-                                 "or use regularization=None.")
             self.labels_, self.embedding_, self.eigenvalues_, self.inertia_ = spectral_clustering(
                 graph, k, n_init=int(self.n_init), tol=resolve_tol(self.tol, graph.n_nodes),
                 max_iter=int(self.max_iter),
