@@ -37,7 +37,7 @@ _LAZY = {
 _SUBMODULES = {
     "amg", "backend", "base", "cli", "datasets", "demm", "graph", "hierarchy", "io", "local", "metrics", "registry",
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding",
-    "contrastive", "torch_backend",
+    "contrastive", "torch_backend", "distributed",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]

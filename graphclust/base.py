@@ -39,6 +39,7 @@ class BaseClusterer(BaseEstimator):
     _multiplex: bool = False
     _needs_n_clusters: bool = True
     _n_clusters_optional: bool = False
+    _distributed: bool = False  # also fits a graphclust.distributed.DistributedGraph
     # CPU-only by design (registry.MethodInfo.cpu_only): a graph on the GPU is moved, with a warning.
     _cpu_only: bool = False
 
@@ -48,6 +49,8 @@ class BaseClusterer(BaseEstimator):
         return resolve_device(getattr(self, "device", "cpu"))
 
     def _validate_graph(self, graph: Any, features: Any = None) -> Graph | MultiplexGraph:
+        if getattr(graph, "is_distributed", False):
+            return self._validate_distributed(graph, features)
         device = self._graph_device()
         if isinstance(graph, (str, os.PathLike)):
             # A file (any format graphclust.io.read knows: .npz, .mtx, edge lists).
@@ -73,6 +76,17 @@ class BaseClusterer(BaseEstimator):
             )
             device = "cpu"
         return g.to(device)
+
+    def _validate_distributed(self, graph: Any, features: Any) -> Any:
+        """A DistributedGraph (graphclust.distributed.partition) for an estimator that runs on one."""
+        name = type(self).__name__
+        if not self._distributed:
+            raise TypeError(f"{name} runs on one machine: fit it on the graph itself, not on a DistributedGraph.")
+        if features is not None:
+            raise TypeError(f"{name}: a DistributedGraph carries its features; partition a graph that has them.")
+        if self._requires_features and graph.features is None:
+            raise ValueError(f"{name} needs node features: partition a graph that carries them.")
+        return graph
 
     def _validate_n_clusters(self, n_nodes: int) -> int | None:
         k = getattr(self, "n_clusters", None)

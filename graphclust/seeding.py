@@ -11,6 +11,8 @@ Third-party code gets what it needs from that Generator, never from a global str
   ``random_state=FixedSeed(42)``; every library call then receives 42, and our own draws come
   from ``default_rng(42)``;
 - :func:`legacy_normal` reproduces official code that draws ``np.random.RandomState(s).normal``;
+- :func:`normal_rows` draws any row range of an ``n x k`` Gaussian block the same way
+  whoever draws it (a distributed block, one machine), in fixed global row chunks;
 - :func:`spawn` gives independent child generators (restarts, row blocks of a distributed
   vector) that do not depend on how the work is split;
 - :func:`global_numpy_seed` seeds and restores ``np.random``'s global state around library
@@ -32,7 +34,8 @@ from typing import Any, Iterator
 
 import numpy as np
 
-__all__ = ["FixedSeed", "check_random_state", "seed_from", "legacy_normal", "spawn", "global_numpy_seed"]
+__all__ = ["FixedSeed", "check_random_state", "seed_from", "legacy_normal", "spawn", "global_numpy_seed", "normal_rows", "query_seeds",
+           "NORMAL_ROWS_CHUNK"]
 
 _MAX_SEED = 2**32 - 1  # numpy's legacy RandomState and scikit-learn take seeds below 2**32
 
@@ -212,3 +215,76 @@ def global_numpy_seed(rng: np.random.Generator) -> Iterator[None]:
         yield
     finally:
         np.random.set_state(saved)
+
+
+#: Rows per chunk of :func:`normal_rows` (global row chunks: independent of any partition).
+NORMAL_ROWS_CHUNK = 1 << 16
+
+
+def normal_rows(seed: int, start: int, stop: int, k: int, dtype: Any = np.float64) -> np.ndarray:
+    """Rows ``start:stop`` of the ``n x k`` standard normal block of ``seed``.
+
+    Row chunk ``c`` (rows from ``c * NORMAL_ROWS_CHUNK`` on) is drawn from
+    ``default_rng(SeedSequence(seed, spawn_key=(c,)))``, so a row range has the same numbers
+    whoever draws it: one process for all rows, or each worker of a cluster for its own.
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative.
+    start, stop : int
+        Global rows, ``0 <= start <= stop``.
+    k : int
+        Columns.
+    dtype : numpy dtype, default=float64
+
+    Returns
+    -------
+    ndarray of shape (stop - start, k)
+
+    Examples
+    --------
+    >>> a = normal_rows(3, 0, 10, 2)
+    >>> b = np.vstack([normal_rows(3, 0, 4, 2), normal_rows(3, 4, 10, 2)])
+    >>> bool(np.array_equal(a, b))
+    True
+    """
+    start, stop, k = int(start), int(stop), int(k)
+    out = np.empty((max(stop - start, 0), k), dtype=dtype)
+    for c in range(start // NORMAL_ROWS_CHUNK, (stop - 1) // NORMAL_ROWS_CHUNK + 1 if stop > start else 0):
+        lo = c * NORMAL_ROWS_CHUNK
+        a, b = max(start, lo), min(stop, lo + NORMAL_ROWS_CHUNK)
+        rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(c,)))
+        # Draws fill row by row: the first rows of a chunk do not depend on how many follow.
+        out[a - start:b - start] = rng.standard_normal((b - lo, k))[a - lo:]
+    return out
+
+
+def query_seeds(random_state: Any, n_queries: int) -> np.ndarray:
+    """One int64 seed per query of a batch, so a query's result does not depend on its batch.
+
+    Parameters
+    ----------
+    random_state : None, int, Generator, ... or a sequence of ``n_queries`` integers
+        A ``random_state`` draws the seeds (one draw of ``n_queries``); a sequence *is* the
+        seeds (how a batch split into chunks, e.g. over Dask tasks, hands each chunk its own).
+    n_queries : int
+
+    Returns
+    -------
+    ndarray of int64, shape (n_queries,)
+
+    Examples
+    --------
+    >>> s = query_seeds(0, 4)
+    >>> bool(np.array_equal(query_seeds(s[2:], 2), s[2:]))
+    True
+    """
+    if isinstance(random_state, (list, tuple, np.ndarray)):
+        seeds = np.asarray(random_state)
+        if seeds.shape != (n_queries,) or not np.issubdtype(seeds.dtype, np.integer) or (seeds < 0).any():
+            raise ValueError(f"random_state as per-query seeds must be {n_queries} non-negative integers, "
+                             f"got {seeds.shape} of dtype {seeds.dtype}.")
+        return seeds.astype(np.int64)
+    rng = check_random_state(random_state)
+    return rng.integers(0, 2**63 - 1, size=int(n_queries), dtype=np.int64)

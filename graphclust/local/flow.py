@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..seeding import query_seeds
 from ..validation import check_random_state, check_scalar
 from ._common import (
     LocalScores,
@@ -201,9 +202,10 @@ def flow_diffusion_batch(
         of one value per seed of that query).
     p, sink, max_iters, tol
         As in :func:`flow_diffusion`.
-    random_state : None, int or Generator
+    random_state : None, int, Generator or sequence of int
         One push-order seed is drawn per query, so results do not depend on the number of
-        threads.
+        threads; a sequence gives the per-query seeds themselves
+        (:func:`graphclust.seeding.query_seeds`).
     verbose : bool, default=False
         Show a tqdm bar counting the queries done (the queries then run in about 20 parallel
         chunks; same results).
@@ -233,8 +235,7 @@ def flow_diffusion_batch(
     T = _sink(prep, sink)
     for s, m in zip(sets, masses):
         _check_sources(prep, s, m, T)
-    rng = check_random_state(random_state)
-    qseeds = rng.integers(0, 2**63 - 1, size=len(sets), dtype=np.int64)
+    qseeds = query_seeds(random_state, len(sets))
     k = kernels()
     rows = max(1, min(n_threads(), len(sets)))
     results: list = [None] * len(sets)

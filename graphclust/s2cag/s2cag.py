@@ -216,6 +216,8 @@ class S2CAG(_S2CAGCommon):
     >>> labels = gc.S2CAG(n_clusters=7).fit_predict(g)         # doctest: +SKIP
     """
 
+    _distributed = True  # fit also takes a graphclust.distributed.DistributedGraph (implicit layout)
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -291,14 +293,22 @@ class S2CAG(_S2CAGCommon):
             )
 
     def _fit(self, graph: Any, rng: np.random.Generator | None) -> None:
-        P, X = self._preprocess(graph)
+        distributed = getattr(graph, "is_distributed", False)
+        P, X = self._preprocess(graph.source if distributed else graph)
         ns = namespace_of(P)
         k, T, tau, alpha = int(self.n_clusters), int(self.T), int(self.tau), float(self.alpha)
         n, d = X.shape
         b = min(k + max(int(self.oversample), int(bool(self.drop_first))), n, d)
-        path = self._layout(self.path, P, X, b, 2 * (tau + 1), ("implicit", "gram", "explicit"))
+        path = "distributed" if distributed else self._layout(self.path, P, X, b, 2 * (tau + 1),
+                                                              ("implicit", "gram", "explicit"))
         coeffs = geometric_coefficients(T, alpha, self._weights(n, d, int(P.nnz), k, T, tau))
         G = ns.asarray(legacy_normal(self.random_state, rng, (d, b)))
+        if distributed:
+            # the implicit layout on row blocks: the same randomized SVD, products on the workers
+            from ..distributed.s2cag import fit_s2cag
+
+            fit_s2cag(self, graph, P, X, coeffs, G.astype(P.dtype, copy=False), b)
+            return
         if path == "gram":
             Z = self._smoothed(P, X, coeffs)
             U, s, _ = factored_randomized_svd(Z, gram(Z), G, tau, renormalize=not self.faithful, verbose=self.verbose)

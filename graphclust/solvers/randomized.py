@@ -45,6 +45,10 @@ def tall_qr(ns: Any, X: Any) -> Any:
     threads only add synchronisation (measured 10x slower with 2 threads than with one on a
     busy 2-core machine), so it runs single-threaded. On GPU it is ``cupy.linalg.qr``.
     """
+    if hasattr(X, "tsqr"):
+        # a block held elsewhere (graphclust.distributed.BlockVector): Householder QR by TSQR,
+        # the same factor up to column signs, which U = Q U_hat does not see
+        return X.tsqr()
     if ns.is_gpu:
         return ns.qr(X)
     with single_thread():
@@ -64,6 +68,9 @@ def svd_flip(U: Any, Vt: Any) -> tuple[Any, Any]:
     array([[ 2., -1.],
            [-1.,  3.]])
     """
+    if hasattr(U, "column_signs"):  # a distributed block: the same rule, reduced per block
+        signs = U.column_signs()
+        return U.scale_columns(signs), Vt * signs.astype(Vt.dtype)[:, None]
     xp = namespace_of(U, Vt).xp
     idx = xp.argmax(xp.abs(U), axis=0)
     signs = xp.sign(U[idx, xp.arange(U.shape[1])])

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..backend import namespace_of
 from ..base import BaseClusterer
+from ..seeding import normal_rows, seed_from
 from ..validation import check_choice, check_random_state, check_scalar
 
 __all__ = ["SpectralClustering", "spectral_embedding", "resolve_tol", "resolve_regularization"]
@@ -229,8 +230,12 @@ def _embed(
     if tau:
         op = WeightedSum([SparseOperator(S), LowRankOperator(scale, [tau / n])])
     # sqrt(d) (sqrt(d + tau) regularized) is the top eigenvector of a connected graph
-    # (eigenvalue 1): start from it.
-    start = xp.sqrt(d_tau)[:, None]
+    # (eigenvalue 1): start from it. The other columns are drawn by row chunks
+    # (seeding.normal_rows), as graphclust.distributed draws them on its workers: one seed,
+    # the same start block on one machine or many.
+    block_size = min(n, n_components + max(4, n_components // 4))
+    start = ns.asarray(normal_rows(seed_from(rng), 0, n, block_size, np.float32))
+    start[:, 0] = xp.sqrt(d_tau)
     # First cut: the bulk edge 2 / sqrt(c) of a sparse random graph's normalized adjacency
     # (c = mean number of neighbours of the non-isolated nodes); only a first guess, the
     # solver cuts at Ritz values afterwards.
@@ -246,11 +251,12 @@ def _embed(
         max_iter=max_iter,
         bounds=(-1.0, 1.0),
         X0=start,
+        block_size=block_size,
         initial_cut=initial_cut,
         degree=_DEGREE,
         start_degree=_START_DEGREE,
         dtype=np.float32,
-        random_state=rng,
+        random_state=np.random.default_rng(seed_from(rng)),  # X0 fills the block: nothing drawn
         verbose=verbose,
     )
     if not tau:
@@ -365,6 +371,8 @@ class SpectralClustering(BaseClusterer):
     True
     """
 
+    _distributed = True  # fit also takes a graphclust.distributed.DistributedGraph
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -395,7 +403,12 @@ class SpectralClustering(BaseClusterer):
         check_choice(self.eigen_solver, "eigen_solver", EIGEN_SOLVERS)
         check_scalar(self.n_init, "n_init", kind=int, low=1)
         resolve_tol(self.tol, graph.n_nodes)
-        resolve_regularization(self.regularization, graph.adjacency)
+        if getattr(graph, "is_distributed", False):
+            if self.regularization is not None:
+                raise ValueError("regularization is not available on a DistributedGraph yet; fit the graph itself, "
+                                 "or use regularization=None.")
+        else:
+            resolve_regularization(self.regularization, graph.adjacency)
         check_scalar(self.max_iter, "max_iter", kind=int, low=1)
         if self.kmeans_sample is not None and self.kmeans_sample != "auto":
             check_scalar(self.kmeans_sample, "kmeans_sample", kind=int, low=int(self.n_clusters))
@@ -406,9 +419,18 @@ class SpectralClustering(BaseClusterer):
         from ..solvers.kmeans import kmeans
         from ..sparse import row_normalize
 
+        k = int(self.n_clusters)
+        if getattr(graph, "is_distributed", False):
+            from ..distributed.spectral import spectral_clustering
+
+            self.labels_, self.embedding_, self.eigenvalues_, self.inertia_ = spectral_clustering(
+                graph, k, n_init=int(self.n_init), tol=resolve_tol(self.tol, graph.n_nodes),
+                max_iter=int(self.max_iter),
+                kmeans_sample={None: graph.n_nodes, "auto": None}.get(self.kmeans_sample, self.kmeans_sample),
+                random_state=rng, verbose=bool(self.verbose))
+            return
         A = graph.adjacency
         ns = namespace_of(A)
-        k = int(self.n_clusters)
         if k == graph.n_nodes:
             # One node per cluster: nothing to embed (the embedding is the identity).
             from .. import memory
