@@ -86,6 +86,8 @@ class BlockVector:
         self.shape = (graph.n_nodes, int(n_cols))
         self.dtype = np.dtype(dtype)
 
+    ndim = 2  # numpy's attribute, read by the operator protocol's shape checks
+
     # ------------------------------------------------------------ construction
     @classmethod
     def random(cls, graph: Any, k: int, seed: int, dtype: Any = np.float64) -> "BlockVector":

@@ -150,6 +150,7 @@ def fit_s2cag(estimator: Any, dgraph: Any, P: Any, X: Any, coeffs: np.ndarray, G
     b : int
         Its width.
     """
+    from ..operators import FunctionOperator
     from ..solvers.randomized import randomized_svd
 
     k = int(estimator.n_clusters)
@@ -157,7 +158,8 @@ def fit_s2cag(estimator: Any, dgraph: Any, P: Any, X: Any, coeffs: np.ndarray, G
     symmetric = (abs(P - P.T) > 0).nnz == 0
     dPT = dP if symmetric else DistributedOperator(dgraph.scatter_like(P.T))
     matvec, rmatvec = smoothed_operators(dP, dPT, dgraph.scatter_rows(X), coeffs, X.shape[1], P.dtype)
-    U, s, _ = randomized_svd(matvec, rmatvec, G, int(estimator.tau), renormalize=not estimator.faithful,
+    Z = FunctionOperator(X.shape, matvec, rmatvec, dtype=P.dtype)
+    U, s, _ = randomized_svd(Z, G, int(estimator.tau), renormalize=not estimator.faithful,
                              verbose=bool(estimator.verbose))
     first = 1 if estimator.drop_first else 0
     V = U.columns(slice(first, first + k))

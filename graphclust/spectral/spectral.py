@@ -250,8 +250,9 @@ def _embed(
         tol=tol,
         max_iter=max_iter,
         bounds=(-1.0, 1.0),
-        X0=start,
-        block_size=block_size,
+        # the Chebyshev solver iterates the whole block; LOBPCG and ARPACK take the start vector
+        X0=start if eigen_solver == "subspace" else start[:, :1],
+        block_size=block_size if eigen_solver == "subspace" else None,
         initial_cut=initial_cut,
         degree=_DEGREE,
         start_degree=_START_DEGREE,
