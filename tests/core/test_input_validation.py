@@ -140,8 +140,11 @@ def test_uint64_edge_index_past_int64():
     ei = np.array([[0, 2**63], [2**63, 0]], dtype=np.uint64)
     with pytest.raises(ValueError, match="out of range"):
         gc.as_graph(ei, num_nodes=3, symmetrize=True)
-    with pytest.raises(MemoryLimitError):
+    # 2**63 + 1 nodes cannot even be counted in int64: refused before any size is computed
+    with pytest.raises(ValueError, match="64-bit integer"):
         gc.as_graph(np.array([[0, 1, 2**63], [1, 2, 0]], dtype=np.uint64), symmetrize=True)
+    with pytest.raises(MemoryLimitError):
+        gc.as_graph(np.array([[0, 1, 2**62], [1, 2, 0]], dtype=np.uint64), symmetrize=True)
 
 
 @pytest.mark.parametrize(
