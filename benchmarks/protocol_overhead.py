@@ -54,7 +54,9 @@ def old_package(base: str, where: Path) -> str:
                          capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(where)], input=tar, check=True)
     (where / "graphclust").rename(where / OLD)
-    kernels = (ROOT / "graphclust" / "kernels").resolve()
+    # the installed kernels: graphclust/kernels in a checkout that links them, else kernels/
+    kernels = (ROOT / "graphclust" / "kernels")
+    kernels = (kernels if kernels.exists() else ROOT / "kernels").resolve()
     if not (where / OLD / "kernels").exists():
         (where / OLD / "kernels").symlink_to(kernels)
     sys.path.insert(0, str(where))

@@ -19,6 +19,12 @@ from graphclust import registry
 from .test_api import planted
 
 NAMES = registry.names()
+# Added after the stand-in and not yet run through it (nor on a GPU): their device paths are
+# written through the backend namespace (DEMM, bootstrap AMG) or torch's device (PamC), but
+# unverified, so they are left out here rather than reported as passing. Multiplex methods
+# also need relations, which these single-graph tests do not build.
+NOT_YET_ON_STANDIN = {"demm", "demm+", "bootamg", "pamc"}
+_GPU_NAMES = [n for n in NAMES if not registry.get(n).cpu_only and n not in NOT_YET_ON_STANDIN]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -30,7 +36,7 @@ def test_registry_cpu_only_matches_estimator(name):  # no device needed
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("name", [n for n in NAMES if not registry.get(n).cpu_only])
+@pytest.mark.parametrize("name", _GPU_NAMES)
 def test_device_cuda_matches_cpu(name):
     A, X, y = planted(seed=1)
     info = registry.get(name)
@@ -45,7 +51,7 @@ def test_device_cuda_matches_cpu(name):
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("name", [n for n in NAMES if not registry.get(n).cpu_only])
+@pytest.mark.parametrize("name", _GPU_NAMES)
 def test_device_graph_input(name):
     """A graph already on the device (cupyx adjacency, cupy features) is accepted as it is."""
     A, X, y = planted(seed=2)
