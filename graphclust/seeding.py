@@ -237,6 +237,7 @@ def normal_rows(seed: int, start: int, stop: int, k: int, dtype: Any = np.float6
     k : int
         Columns.
     dtype : numpy dtype, default=float64
+        float32 is drawn in float32 (other numbers than float64), anything else in float64.
 
     Returns
     -------
@@ -256,7 +257,9 @@ def normal_rows(seed: int, start: int, stop: int, k: int, dtype: Any = np.float6
         a, b = max(start, lo), min(stop, lo + NORMAL_ROWS_CHUNK)
         rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(c,)))
         # Draws fill row by row: the first rows of a chunk do not depend on how many follow.
-        out[a - start:b - start] = rng.standard_normal((b - lo, k))[a - lo:]
+        # float32 blocks are drawn in float32 (half the work); float64 for any other dtype
+        draw = np.float32 if np.dtype(dtype) == np.float32 else np.float64
+        out[a - start:b - start] = rng.standard_normal((b - lo, k), dtype=draw)[a - lo:]
     return out
 
 

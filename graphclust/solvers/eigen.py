@@ -224,13 +224,16 @@ def _start_block(op: Any, b: int, X0: Any, dtype: np.dtype, rng: np.random.Gener
     devices) whose first columns are ``X0``."""
     ns = _namespace(op)
     n = op.shape[0]
-    X = ns.asarray(rng.standard_normal((n, b), dtype=dtype))
     if X0 is not None:
         X0 = ns.asarray(X0, dtype=dtype)
         if X0.ndim == 1:
             X0 = X0[:, None]
         if X0.ndim != 2 or X0.shape[0] != n or X0.shape[1] > b:
             raise ValueError(f"X0 must have shape (n, j) with n={n} and j <= {b}, got {tuple(X0.shape)}.")
+        if X0.shape[1] == b:  # the caller gave the whole block: nothing to draw
+            return X0.copy()
+    X = ns.asarray(rng.standard_normal((n, b), dtype=dtype))
+    if X0 is not None:
         X[:, : X0.shape[1]] = X0
     return X
 
