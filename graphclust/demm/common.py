@@ -51,6 +51,16 @@ class DEMMBase(BaseClusterer):
     _multiplex = True
     _variant = "DEMM"
 
+    def _setup(self, graph: Any) -> tuple:
+        """What both fits start from: the namespace, ``n``, ``k``, the relation count, whether
+        attributes are used, ``alpha``, the embedding dimension and the working dtype."""
+        from ..backend import namespace_of
+
+        n, k = graph.n_nodes, int(self.n_clusters)
+        attributed = self._attributed(graph)
+        return (namespace_of(graph.relations[0]), n, k, graph.n_relations, attributed, self._alpha(attributed),
+                self._dim(attributed, n, k), np.dtype(self.dtype))
+
     # ------------------------------------------------------------------ checks
     def _validate_params(self, graph: Any) -> None:
         super()._validate_params(graph)

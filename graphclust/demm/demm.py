@@ -5,7 +5,6 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import namespace_of
 from ..memory import check_bytes
 from ..sparse import row_normalize
 from ..validation import check_scalar
@@ -142,11 +141,7 @@ class DEMM(DEMMBase):
 
         from ..solvers.kmeans import kmeans
 
-        ns = namespace_of(graph.relations[0])
-        n, k, R = graph.n_nodes, int(self.n_clusters), graph.n_relations
-        attributed = self._attributed(graph)
-        alpha, d = self._alpha(attributed), self._dim(attributed, n, k)
-        dtype = np.dtype(self.dtype)
+        ns, n, k, R, attributed, alpha, d, dtype = self._setup(graph)
         A_hat, _, fro_sq = self._relations(graph, attributed)
         penalty = self._penalty(fro_sq, attributed)
         dense = [A.toarray() for A in A_hat]

@@ -5,7 +5,6 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import namespace_of
 from ..validation import check_choice, check_scalar
 from .common import DEMMBase, sketch_generators, sketch_sizes
 from .energy import sketched_incidence
@@ -246,11 +245,7 @@ class DEMMPlus(DEMMBase):
         sketch_sizes(self.sketch_size, graph.n_relations)
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:
-        ns = namespace_of(graph.relations[0])
-        n, k, R = graph.n_nodes, int(self.n_clusters), graph.n_relations
-        attributed = self._attributed(graph)
-        alpha, d = self._alpha(attributed), self._dim(attributed, n, k)
-        dtype = np.dtype(self.dtype)
+        ns, n, k, R, attributed, alpha, d, dtype = self._setup(graph)
         A_hat, plain, fro_sq = self._relations(graph, attributed)
         gens = sketch_generators(self.random_state, rng, R)
         sketches = [

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..solvers.eigen import filter_step
 from ..validation import check_scalar
 from .blocks import BlockVector
 
@@ -106,7 +107,6 @@ def top_eigenvectors(op: Any, k: int, *, block_size: int | None = None, degree: 
     block_size = check_scalar(block_size, "block_size", kind=int, low=k, high=n)
     start_degree = degree if start_degree is None else int(start_degree)
     lower, upper = float(bounds[0]), float(bounds[1])
-    width = upper - lower
     op = op.astype(dtype) if hasattr(op, "astype") else op
     X = BlockVector.random(op.graph, block_size, seed, dtype)
     if X0 is not None:
@@ -130,13 +130,7 @@ def top_eigenvectors(op: Any, k: int, *, block_size: int | None = None, degree: 
                 bar.set_postfix(residual=f"{res:.2e}")
             if res <= tol or it == max_iter:
                 break
-            cut = min(float(theta[-1]), upper - 0.02 * width)
-            cut = max(cut, lower + 0.02 * width)
-            deg = degree
-            if it == 0:
-                deg = start_degree
-                if initial_cut is not None:
-                    cut = initial_cut
+            deg, cut = filter_step(it, float(theta[-1]), lower, upper, degree, start_degree, initial_cut)
             Y = chebyshev_filter(op, X, AX, deg, lower, cut, upper)
             X = Y.orthonormalize()
             AX = op.matmat(X)

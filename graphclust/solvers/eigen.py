@@ -48,6 +48,7 @@ __all__ = [
     "eigenpairs",
     "top_eigenvectors",
     "chebyshev_filter",
+    "filter_step",
     "estimate_spectrum_bounds",
     "orthonormalize",
     "DENSE_MAX",
@@ -399,7 +400,6 @@ def _chebyshev_loop(
     xp = ns.xp
     start_degree, degree = degrees
     rho = max(abs(lower), abs(upper))
-    width = upper - lower
     X = orthonormalize(X, xp)
     AX = apply(A, X)
     shifted = ShiftedOperator(A, fold=True) if max(degrees) > 1 else None
@@ -417,18 +417,7 @@ def _chebyshev_loop(
                 bar.set_postfix(residual=f"{res:.2e}")
             if res <= tol or it == max_iter:
                 break
-            # Damp everything at or below the smallest Ritz value of the block; keep the cut
-            # inside (lower, upper) so the filter stays well defined when the block already
-            # sits in a cluster of eigenvalues near the top.
-            cut = min(float(theta[-1]), upper - 0.02 * width)
-            cut = max(cut, lower + 0.02 * width)
-            deg = degree
-            if it == 0:
-                # The start block is random: the first filter needs more amplification, and
-                # its Ritz values (near the middle of the spectrum) make a poor cut.
-                deg = start_degree
-                if initial_cut is not None:
-                    cut = initial_cut
+            deg, cut = filter_step(it, float(theta[-1]), lower, upper, degree, start_degree, initial_cut)
             Y = chebyshev_filter(A, X, deg, lower, cut, upper, AX=AX, shifted=shifted)
             X = orthonormalize(Y, xp)
             AX = apply(A, X)
@@ -507,6 +496,49 @@ def _rayleigh_ritz(X: Any, AX: Any, xp: Any) -> tuple[np.ndarray, Any, Any]:
     theta, V = theta[order], V[:, order]
     Vd = xp.asarray(V.astype(X.dtype))
     return theta, X @ Vd, AX @ Vd
+
+
+def filter_step(
+    it: int, smallest_ritz: float, lower: float, upper: float, degree: int, start_degree: int,
+    initial_cut: float | None,
+) -> tuple[int, float]:
+    """Degree and cut of outer step ``it`` of the Chebyshev-filtered subspace iteration.
+
+    The filter damps everything at or below the smallest Ritz value of the block, the cut
+    kept inside ``(lower, upper)`` so the filter stays well defined when the block already
+    sits in a cluster of eigenvalues near the top. The first step filters a random block: it
+    takes ``start_degree`` (more amplification) and ``initial_cut`` when given (its Ritz
+    values, near the middle of the spectrum, make a poor cut). Shared by the single-machine
+    loop and :mod:`graphclust.distributed`.
+
+    Parameters
+    ----------
+    it : int
+        Outer step, from 0.
+    smallest_ritz : float
+        Smallest Ritz value of the current block.
+    lower, upper : float
+        Bounds of the spectrum.
+    degree, start_degree : int
+    initial_cut : float or None
+
+    Returns
+    -------
+    degree : int
+    cut : float
+
+    Examples
+    --------
+    >>> filter_step(3, 0.5, -1.0, 1.0, 8, 12, None)
+    (8, 0.5)
+    >>> filter_step(0, 0.5, -1.0, 1.0, 8, 12, 0.3)
+    (12, 0.3)
+    """
+    width = upper - lower
+    cut = max(min(smallest_ritz, upper - 0.02 * width), lower + 0.02 * width)
+    if it == 0:
+        return start_degree, (cut if initial_cut is None else initial_cut)
+    return degree, cut
 
 
 def chebyshev_filter(
