@@ -2,10 +2,12 @@
 :class:`graphclust.SpectralClustering`, with every ``n``-sized array on the workers."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
+from ..sparse import inverse_power, row_normalize
 from ..seeding import check_random_state, seed_from
 from ..validation import check_scalar
 from .blocks import BlockVector
@@ -19,23 +21,8 @@ __all__ = ["spectral_embedding", "spectral_clustering"]
 _DEGREE, _START_DEGREE = 8, 12
 
 
-def _inv_sqrt(d: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(d)
-    pos = d > 0
-    out[pos] = 1.0 / np.sqrt(d[pos])
-    return out
-
-
-def _sqrt(d: np.ndarray) -> np.ndarray:
-    return np.sqrt(d)
-
-
-def _row_normalize(V: np.ndarray) -> np.ndarray:
-    norms = np.sqrt((V.astype(np.float64) ** 2).sum(axis=1))
-    out = V.copy()
-    nz = norms > 0
-    out[nz] /= norms[nz, None].astype(V.dtype)
-    return out
+# Per-block functions of the single-machine estimator (the same arithmetic on every block).
+_inv_sqrt = functools.partial(inverse_power, power=-0.5)
 
 
 def _zero_isolated(V: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -72,7 +59,7 @@ def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max
     c = max(1.0, nnz / max(1, n_active))
     initial_cut = min(0.9, 2.0 / np.sqrt(c))
     w, V = top_eigenvectors(S, n_components, tol=tol, max_iter=max_iter, bounds=(-1.0, 1.0),
-                            X0=deg.map_blocks(_sqrt), initial_cut=initial_cut, degree=_DEGREE,
+                            X0=deg.map_blocks(np.sqrt), initial_cut=initial_cut, degree=_DEGREE,
                             start_degree=_START_DEGREE, dtype=np.float32, seed=seed_from(rng), verbose=verbose)
     if n_components >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3) and _disconnected(dgraph):
         import warnings
@@ -135,7 +122,7 @@ def spectral_clustering(dgraph: Any, n_clusters: int, *, n_init: int = 10, tol: 
     k = check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=dgraph.n_nodes - 1)
     rng = check_random_state(random_state)
     V, w = spectral_embedding(dgraph, k, tol=tol, max_iter=max_iter, random_state=rng, verbose=verbose)
-    emb = V.map_blocks(_row_normalize)
+    emb = V.map_blocks(row_normalize)
     sample = max(20_000, 1_000 * k) if kmeans_sample is None else int(kmeans_sample)
     labels, _, inertia = kmeans(emb, k, n_init=n_init, sample=sample, random_state=rng)
     return dgraph.to_input_order(labels), emb, w, inertia
