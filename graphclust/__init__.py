@@ -38,6 +38,7 @@ _SUBMODULES = {
     "amg", "backend", "base", "cli", "datasets", "demm", "graph", "hierarchy", "io", "local", "metrics", "registry",
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding",
     "contrastive", "torch_backend", "distributed",
+    "plotting",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]

@@ -15,31 +15,10 @@ __all__ = ["accuracy", "nmi", "ari", "f1_macro", "evaluate", "modularity", "cond
 
 
 def _labels(y: Any, name: str) -> np.ndarray:
-    """A 1-D label vector: integers (floats only when integral), bools, or categories of one
-    sortable type (strings...); NaN, infinite, fractional and complex labels are refused."""
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"labels must be 1-D: {name} has shape {y.shape}.")
-    kind = y.dtype.kind
-    if kind == "c":
-        raise TypeError(f"{name} must hold class labels, got complex dtype {y.dtype}.")
-    if kind == "f":
-        if not np.all(np.isfinite(y)):
-            raise ValueError(f"{name} has NaN or infinite entries; every node needs a label (-1 = unknown in y_true).")
-        frac = y != np.round(y)
-        if frac.any():
-            raise ValueError(f"{name} must hold integer labels, got the non-integer value {y[frac][0].item()!r}.")
-        return y.astype(np.int64)
-    if kind == "b":
-        return y.astype(np.int64)
-    if kind == "O":
-        if any(isinstance(v, float) and v != v for v in y.tolist()):
-            raise ValueError(f"{name} has NaN entries; every node needs a label.")
-        try:
-            np.unique(y)
-        except TypeError:
-            raise TypeError(f"{name} mixes label types that cannot be compared (e.g. numbers and strings).") from None
-    return y
+    """A 1-D label vector (the shared check, :func:`graphclust.validation.check_labels`)."""
+    from .validation import check_labels
+
+    return check_labels(y, name)
 
 
 def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -23,6 +23,7 @@ __all__ = [
     "check_bool",
     "check_num_nodes",
     "check_sparse_structure",
+    "check_labels",
 ]
 
 
@@ -91,6 +92,61 @@ def check_bool(value: Any, name: str, *, allow_int: bool = False) -> Any:
     if allow_int and isinstance(value, (numbers.Integral, np.integer)) and value >= 0:
         return int(value)
     raise TypeError(f"{name} must be True or False, got {type(value).__name__} ({value!r}).")
+
+
+def check_labels(labels: Any, name: str = "labels", n_nodes: int | None = None) -> np.ndarray:
+    """Check a 1-D vector of class labels, one per node when ``n_nodes`` is given.
+
+    Integers, bools, integral floats, or categories of one sortable type (strings...) are
+    accepted; NaN, infinite, fractional and complex labels are refused. Integral floats and
+    bools come back as int64, the rest unchanged (no copy).
+
+    Parameters
+    ----------
+    labels : array-like, shape (n,)
+    name : str, default="labels"
+        The parameter named in the error messages.
+    n_nodes : int, optional
+        The length ``labels`` must have.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Examples
+    --------
+    >>> check_labels([0.0, 1.0, 1.0]).tolist()
+    [0, 1, 1]
+    >>> check_labels([[0, 1]], "y_true")
+    Traceback (most recent call last):
+    ...
+    ValueError: labels must be 1-D: y_true has shape (1, 2).
+    """
+    y = np.asarray(labels)
+    if y.ndim != 1:
+        raise ValueError(f"labels must be 1-D: {name} has shape {y.shape}.")
+    if n_nodes is not None and y.shape[0] != n_nodes:
+        raise ValueError(f"{name} must have one entry per node ({n_nodes}), got {y.shape[0]}.")
+    kind = y.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must hold class labels, got complex dtype {y.dtype}.")
+    if kind == "f":
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name} has NaN or infinite entries; every node needs a label (-1 = unknown in y_true).")
+        frac = y != np.round(y)
+        if frac.any():
+            raise ValueError(f"{name} must hold integer labels, got the non-integer value {y[frac][0].item()!r}.")
+        return y.astype(np.int64)
+    if kind == "b":
+        return y.astype(np.int64)
+    if kind == "O":
+        if any(isinstance(v, float) and v != v for v in y.tolist()):
+            raise ValueError(f"{name} has NaN entries; every node needs a label.")
+        try:
+            np.unique(y)
+        except TypeError:
+            raise TypeError(f"{name} mixes label types that cannot be compared (e.g. numbers and strings).") from None
+    return y
 
 
 def check_choice(value: Any, name: str, choices: tuple) -> Any:

@@ -174,20 +174,24 @@ class HierarchyMixin:
     def dendrogram(self, ax: Any = None, **kwargs: Any) -> dict:
         """Plot the dendrogram over the bottom communities with scipy and matplotlib.
 
-        Leaves are labelled ``"c (size)"``. Extra keyword arguments go to
-        :func:`scipy.cluster.hierarchy.dendrogram`; returns its dictionary.
-        """
-        self._check_fitted()
-        import matplotlib.pyplot as plt
-        from scipy.cluster.hierarchy import dendrogram
+        Leaves are labelled ``"c (size)"``. Draws on ``ax`` (the current Axes when omitted);
+        extra keyword arguments go to :func:`scipy.cluster.hierarchy.dendrogram`. Returns
+        its dictionary. :func:`graphclust.plotting.plot_dendrogram` draws the same and
+        returns the Axes.
 
-        if ax is None:
-            ax = plt.gca()
-        sizes = np.bincount(self.labels_, minlength=self.n_communities_)
-        kwargs.setdefault("labels", [f"{c} ({s})" for c, s in enumerate(sizes)])
-        if self.n_communities_ == 1:
-            ax.text(0.5, 0.5, "one community", ha="center", va="center", transform=ax.transAxes)
-            return {}
-        out = dendrogram(self.linkage_, ax=ax, **kwargs)
-        ax.set_ylabel("height (1 - density)" if self.similarities_.max(initial=0) <= 1 else "height 1 / (1 + density)")
-        return out
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        **kwargs
+            Passed to :func:`scipy.cluster.hierarchy.dendrogram`.
+
+        Returns
+        -------
+        dict
+            scipy's description of the drawn tree (``"leaves"``, ``"ivl"``, ...); empty
+            for a single community.
+        """
+        from ..plotting import _dendrogram, _pyplot
+
+        self._check_fitted()
+        return _dendrogram(self, _pyplot().gca() if ax is None else ax, dict(kwargs))[1]
