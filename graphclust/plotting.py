@@ -23,6 +23,7 @@ Examples
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -46,14 +47,18 @@ def _pyplot() -> Any:
     return plt
 
 
+def _check_ax(ax: Any) -> None:
+    """Refuse anything but an Axes or None, before any work is done."""
+    _pyplot()
+    if ax is not None and (not hasattr(ax, "scatter") or not hasattr(ax, "figure")):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
+
+
 def _axes(ax: Any) -> Any:
     """The Axes to draw on: ``ax`` itself, or the Axes of a new figure (scikit-learn's rule)."""
-    plt = _pyplot()
+    _check_ax(ax)
     if ax is None:
-        _, ax = plt.subplots()
-        return ax
-    if not hasattr(ax, "scatter") or not hasattr(ax, "figure"):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
+        _, ax = _pyplot().subplots()
     return ax
 
 
@@ -136,7 +141,7 @@ def plot_dendrogram(hierarchy: Any, *, ax: Any = None, **kwargs: Any) -> Any:
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['2', '0', '1']
     """
-    _pyplot()
+    _check_ax(ax)
     return _dendrogram(hierarchy, ax, dict(kwargs))[0]
 
 
@@ -177,8 +182,8 @@ def plot_embedding(
         How the ``d`` columns become two: ``"pca"`` the first two principal components
         (:class:`sklearn.decomposition.PCA`, centred; for sparse input its ARPACK solver, so
         nothing is densified), ``"svd"`` the first two right singular vectors without
-        centring (:class:`sklearn.decomposition.TruncatedSVD`, randomized, seeded by
-        ``random_state``; suits sparse and non-negative features), ``"columns"`` the first two
+        centring (:class:`sklearn.decomposition.TruncatedSVD` with ARPACK, its start vector
+        seeded by ``random_state``; suits sparse and non-negative features), ``"columns"`` the first two
         columns as they are. ``"auto"`` is ``"columns"`` when ``d <= 2``, ``"svd"`` for
         sparse input and ``"pca"`` otherwise. A one-column embedding is drawn on a line.
     ax : matplotlib Axes, optional
@@ -215,7 +220,7 @@ def plot_embedding(
     from .memory import check_dense
     from .validation import check_bool, check_choice, check_features, check_labels, check_random_state, check_scalar
 
-    _pyplot()
+    _check_ax(ax)
     method = check_choice(method, "method", ("auto", "pca", "svd", "columns"))
     max_points = check_scalar(max_points, "max_points", kind=int, low=1)
     legend = check_bool(legend, "legend")
@@ -251,9 +256,12 @@ def plot_embedding(
             X = X.toarray()  # ARPACK needs k < min(n, d); such a matrix is tiny anyway
             solver = "auto"
         model = PCA(n_components=2, svd_solver=solver, random_state=seed_from(rng))
-        P = model.fit_transform(X)
-        ratio = model.explained_variance_ratio_
-        xlabel, ylabel = (f"PC {i + 1} ({100 * r:.0f} % of the variance)" for i, r in enumerate(ratio))
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a constant embedding has no variance ratio
+            P = model.fit_transform(X)
+            ratio = model.explained_variance_ratio_
+        xlabel, ylabel = (f"PC {i + 1}" + (f" ({100 * r:.0f} % of the variance)" if np.isfinite(r) else "")
+                          for i, r in enumerate(ratio))
     elif method == "svd":
         from sklearn.decomposition import TruncatedSVD
 
@@ -261,7 +269,12 @@ def plot_embedding(
 
         if X.shape[0] < 2:
             raise ValueError("method='svd' needs at least 2 points in the embedding.")
-        P = TruncatedSVD(n_components=2, random_state=seed_from(rng)).fit_transform(X)
+        if min(X.shape) > 2:  # ARPACK: exact to its tolerance, unlike a few randomized power steps
+            P = TruncatedSVD(n_components=2, algorithm="arpack", random_state=seed_from(rng)).fit_transform(X)
+        else:  # a (m, 2) matrix: its SVD is tiny
+            Xd = X.toarray() if sp.issparse(X) else X
+            U, S, _ = np.linalg.svd(Xd, full_matrices=False)
+            P = U[:, :2] * S[:2]
         xlabel, ylabel = "singular direction 1", "singular direction 2"
     else:
         cols = X[:, : min(d, 2)]
@@ -359,7 +372,7 @@ def plot_confusion_matrix(
     from .metrics import match_labels
     from .validation import check_bool, check_choice, check_labels
 
-    _pyplot()
+    _check_ax(ax)
     normalize = check_choice(normalize, "normalize", (None, "true", "pred", "all"))
     colorbar = check_bool(colorbar, "colorbar")
     if include_values is not None:
@@ -537,7 +550,7 @@ def plot_local_cluster(
     -------
     matplotlib.axes.Axes
         The Axes drawn on. Its collections labelled ``"cluster"``, ``"neighbourhood"`` and
-        ``"seed"`` hold the respective node markers.
+        ``"seed"`` hold the respective node markers, ``"edges"`` the edges.
 
     Examples
     --------
@@ -546,8 +559,8 @@ def plot_local_cluster(
     >>> import networkx as nx
     >>> G = nx.barbell_graph(6, 2)
     >>> ax = plot_local_cluster(G, range(6), 0, radius=1, random_state=0)
-    >>> [len(c.get_offsets()) for c in ax.collections if c.get_label() in ("cluster", "neighbourhood")]
-    [6, 0]
+    >>> sorted((c.get_label(), len(c.get_offsets())) for c in ax.collections if c.get_label() != "edges")
+    [('cluster', 6), ('neighbourhood', 0), ('seed', 1)]
     """
     import networkx as nx
     import scipy.sparse as sp
@@ -556,7 +569,7 @@ def plot_local_cluster(
     from .seeding import seed_from
     from .validation import check_bool, check_random_state, check_scalar
 
-    _pyplot()
+    _check_ax(ax)
     radius = check_scalar(radius, "radius", kind=int, low=0)
     max_nodes = check_scalar(max_nodes, "max_nodes", kind=int, low=1)
     with_labels = check_bool(with_labels, "with_labels")
@@ -604,7 +617,9 @@ def plot_local_cluster(
     seed_ids = g.ids(seed_idx).tolist()
     size = node_size if node_size is not None else float(np.clip(6000.0 / len(ids), 15.0, 300.0))
     ax = _axes(ax)
-    nx.draw_networkx_edges(H, pos, ax=ax, alpha=0.25, width=0.8)
+    edges = nx.draw_networkx_edges(H, pos, ax=ax, alpha=0.25, width=0.8)
+    if hasattr(edges, "set_label"):
+        edges.set_label("edges")
     drawn = [
         nx.draw_networkx_nodes(H, pos, nodelist=other_ids, node_color="#cfcfcf", node_size=size, ax=ax,
                                edgecolors="#8c8c8c", linewidths=0.5),
@@ -613,9 +628,10 @@ def plot_local_cluster(
         nx.draw_networkx_nodes(H, pos, nodelist=seed_ids, node_color="tab:red", node_shape="*", node_size=3 * size,
                                ax=ax, edgecolors="k", linewidths=0.6),
     ]
-    # networkx returns None for an empty node list; keep an empty collection so every label exists
+    # networkx returns a detached collection for an empty node list; keep an empty one on the
+    # Axes so that every label exists
     for k, (coll, label) in enumerate(zip(drawn, ("neighbourhood", "cluster", "seed"))):
-        if coll is None:
+        if coll is None or coll not in ax.collections:
             coll = ax.scatter([], [])
         coll.set_label(label)
         drawn[k] = coll
