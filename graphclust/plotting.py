@@ -285,7 +285,7 @@ def plot_embedding(
         xlabel, ylabel = ("column 0", "column 1") if d >= 2 else ("column 0", "")
     ax = _axes(ax)
     m = P.shape[0]
-    size = s if s is not None else float(np.clip(4000.0 / m, 1.0, 30.0))
+    size = s if s is not None else float(np.clip(20000.0 / m, 1.0, 30.0))
     handles = []
     if y is None:
         ax.scatter(P[:, 0], P[:, 1], s=size, linewidths=0)
