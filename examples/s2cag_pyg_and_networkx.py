@@ -45,8 +45,8 @@ print(f"Cora, M-S2CAG ({ms2cag.mode_} layout): ACC {gc.metrics.accuracy(cora.lab
 # ----------------
 # Left, the 7-dimensional S2CAG embedding coloured by the true topic of each paper: its
 # rows scaled to unit length (the rounding step reads the direction of a row, not its
-# length), then
-# its first two principal components. Right, the S2CAG clusters matched to the topics.
+# length), then its first two principal components. Right, the S2CAG clusters matched to
+# the topics.
 fig, axes = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
 directions = gc.sparse.row_normalize(s2cag.embedding_)
 plot_embedding(directions, cora.labels, method="pca", ax=axes[0], random_state=0)
