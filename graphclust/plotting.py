@@ -391,8 +391,7 @@ def plot_confusion_matrix(
                 hint="there are too many classes or clusters to draw; plot a subset of the nodes")
     # The accuracy matching, reused: every node of cluster j gets the same matched class.
     matched = match_labels(t, p)
-    first = np.zeros(q, dtype=np.int64)
-    first[pc[::-1]] = np.arange(pc.size)[::-1]  # a node of each cluster
+    first = np.unique(pc, return_index=True)[1]  # a node of each cluster (codes 0..q-1 all occur)
     cluster_class = matched[first]
     unmatched = np.array([v is None or (t.dtype.kind in "iu" and v == -1) for v in cluster_class.tolist()], dtype=bool)
     class_code = np.full(q, -1, dtype=np.int64)
