@@ -122,7 +122,7 @@ def report(path: str) -> str:
             cells = []
             for key in METRICS:
                 v = 100 * np.array([r[key] for r in rs])
-                cells.append(f"{v.mean():.2f} ± {v.std():.2f}")
+                cells.append(f"{v.mean():.2f} ± {v.std():.2f}" if v.size > 1 else f"{v.mean():.2f}")  # no std of one run
             sec = np.array([r["seconds"] for r in rs])
             extra = ""
             if m == "pamc":
