@@ -78,6 +78,13 @@ class PamCClustering(BaseClusterer):
     assignment : {"hard", "soft"}, default="hard"
         Meta-node assignment: hard argmax (the official code) or soft weights (the paper's
         wording); see :func:`~graphclust.contrastive.meta_nodes`.
+    center : bool, default=True
+        Train PamC on centred embeddings (``PamCLoss(center=True)``: ``z - mean(z)`` in both
+        terms), a safeguard that is not in the official code. Without it, on our pretrained
+        starts, the embeddings drift along one shared direction (which raises every cosine
+        positive) until all nodes sit in one cluster, and the meta-node negatives do not
+        oppose it (docs/pamc.md, "Training collapse"). False: the official loss.
+        ``negatives="full"`` ignores it (the full-negative loss needs no safeguard).
     influence : bool, default=True
         ``B = sum_{t<=r} A_hat^t`` (every official PamC run); False: ``B = A_hat^r``.
     block_size : int, optional
@@ -121,6 +128,7 @@ class PamCClustering(BaseClusterer):
       recipe, so the published numbers (obtained from SDCN's weights) are not expected.
     - The official script scores every epoch against the ground truth and reports the best
       epoch per metric; this estimator returns the last epoch.
+    - ``center=True`` (default): the contrastive loss sees centred embeddings (see ``center``).
     - Empty clusters keep their slot (fixed K) and norms are clamped by ``eps``: the official
       code can produce NaN there.
     - ``P`` is computed from the training forward pass of the epoch (detached) instead of a
@@ -160,6 +168,7 @@ class PamCClustering(BaseClusterer):
         n_init: int = 20,
         negatives: str = "meta",
         assignment: str = "hard",
+        center: bool = True,
         influence: bool = True,
         block_size: int | None = None,
         dtype: str = "float32",
@@ -183,6 +192,7 @@ class PamCClustering(BaseClusterer):
         self.n_init = n_init
         self.negatives = negatives
         self.assignment = assignment
+        self.center = center
         self.influence = influence
         self.block_size = block_size
         self.dtype = dtype
@@ -213,8 +223,9 @@ class PamCClustering(BaseClusterer):
         check_choice(self.negatives, "negatives", NEGATIVES)
         check_choice(self.assignment, "assignment", ("hard", "soft"))
         check_choice(self.dtype, "dtype", ("float32", "float64"))
-        if not isinstance(self.influence, (bool, np.bool_)):
-            raise TypeError(f"influence must be a bool, got {type(self.influence).__name__}.")
+        for flag in ("influence", "center"):
+            if not isinstance(getattr(self, flag), (bool, np.bool_)):
+                raise TypeError(f"{flag} must be a bool, got {type(getattr(self, flag)).__name__}.")
         if self.pretrained is not None and not isinstance(self.pretrained, dict):
             raise TypeError(f"pretrained must be a state dict (a dict of tensors), got {type(self.pretrained).__name__}.")
         if not isinstance(self.verbose, (bool, np.bool_)):
@@ -248,7 +259,7 @@ class PamCClustering(BaseClusterer):
         B_t = to_torch_sparse(B, dtype=tdtype, device=dev)
         X_t = torch.from_numpy(X).to(dev)
         if self.negatives == "meta":
-            contrast = PamCLoss(tau=self.tau, assignment=self.assignment)
+            contrast = PamCLoss(tau=self.tau, assignment=self.assignment, center=bool(self.center))
         else:
             contrast = FullNegativeLoss(tau=self.tau, block_size=self.block_size)
 

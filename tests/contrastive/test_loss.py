@@ -77,6 +77,36 @@ def test_pamc_gradient_matches_finite_differences():
     assert torch.autograd.gradcheck(lambda x: loss(x, q, B), (z,), eps=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("tau", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("center", [False, True])
+def test_pamc_with_one_node_per_cluster_is_the_full_negative_loss(tau, center):
+    # K = N, every node its own cluster: each meta-node is one embedding, so the meta-node
+    # term is the full loss's (1/N) sum_i log sum_j e^{tau s~_ij}: an independent check of the
+    # approximation (the only difference is where the 1e-10 / 1e-8 guards sit).
+    z, _, B = _inputs(n=30, d=4, seed=int(4 * tau))
+    q = torch.eye(30, dtype=torch.float64)
+    ours = PamCLoss(tau=tau, center=center)(z, q, B)
+    zr = z - z.mean(0, keepdim=True) if center else z
+    ref = full_negative_loss(zr, B, tau, block_size=7)
+    assert torch.allclose(ours, ref, rtol=1e-7, atol=1e-7)
+    assert torch.allclose(_grad(lambda x: PamCLoss(tau=tau, center=center)(x, q, B), z),
+                          _grad(lambda x: full_negative_loss(x - x.mean(0, keepdim=True) if center else x, B, tau), z),
+                          rtol=1e-6, atol=1e-8)
+
+
+def test_centred_loss_is_invariant_to_a_common_translation():
+    z, q, B = _inputs(seed=9)
+    shift = torch.tensor([3.0, -1.0, 2.0, 0.5, 4.0], dtype=z.dtype)
+    centred = PamCLoss(tau=1.0, center=True)
+    assert torch.allclose(centred(z, q, B), centred(z + shift, q, B), rtol=1e-12)
+    assert torch.allclose(centred(z, q, B), dense_pamc(z - z.mean(0), q, B, 1.0), rtol=1e-12)
+    # the official loss is not invariant: a common shift raises every cosine positive
+    official = PamCLoss(tau=1.0)
+    assert float(official(z + 10 * shift, q, B)) < float(official(z, q, B)) - 0.1
+    with pytest.raises(TypeError, match="center"):
+        PamCLoss(center="yes")
+
+
 def test_adjacency_forms_agree():
     z, q, B = _inputs(seed=4)
     T = torch.sparse_coo_tensor(np.vstack(B.nonzero()), B.data, size=B.shape, check_invariants=True).coalesce()

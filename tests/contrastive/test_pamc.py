@@ -64,6 +64,29 @@ def test_planted_partition(negatives):
     assert est.adjacency_nnz_ == gc.contrastive.propagated_adjacency(A, 2).nnz
 
 
+def attributed_sbm(sizes=(60, 60, 60), p_in=0.2, p_out=0.01, n_features=20, signal=0.45, seed=0):
+    """A planted SBM whose Gaussian features alone separate the blocks only weakly."""
+    rng = np.random.default_rng(seed)
+    y = np.repeat(np.arange(len(sizes)), sizes)
+    P = np.where(y[:, None] == y[None, :], p_in, p_out)
+    U = np.triu(rng.random((y.size, y.size)) < P, 1)
+    A = sp.csr_array((U + U.T).astype(float))
+    X = rng.standard_normal((len(sizes), n_features))[y] * signal + rng.standard_normal((y.size, n_features))
+    return A, X, y
+
+
+def test_attributed_sbm_recovered_above_kmeans_on_features():
+    from graphclust.solvers.kmeans import kmeans
+
+    A, X, y = attributed_sbm()
+    base = gc.metrics.ari(y, kmeans(X, 3, n_init=10, random_state=0)[0])
+    est = PamCClustering(3, hidden=(64, 64), embedding_dim=8, epochs=60, pretrain_epochs=50, n_init=5, alpha=1.0,
+                         beta=0.5, order=2, tau=1.0, random_state=0).fit(A, features=X)
+    ours = gc.metrics.ari(y, est.labels_)
+    assert base < 0.5 and ours > base + 0.15, (base, ours)
+    assert np.bincount(est.labels_, minlength=3).min() > 30  # no collapse onto one cluster
+
+
 def test_same_seed_same_result_and_torch_state_untouched():
     A, X, _ = planted(seed=1)
     torch.manual_seed(123)
@@ -122,6 +145,7 @@ def test_bad_parameters():
         (dict(hidden=(0,)), ValueError, "hidden"),
         (dict(negatives="all"), ValueError, "negatives"),
         (dict(assignment="mean"), ValueError, "assignment"),
+        (dict(center=1), TypeError, "center"),
         (dict(order=0), ValueError, "order"),
         (dict(lr=0.0), ValueError, "lr"),
         (dict(pretrained=[1]), TypeError, "pretrained"),
