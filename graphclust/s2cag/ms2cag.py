@@ -118,7 +118,7 @@ class MS2CAG(_S2CAGCommon):
         tau: int = 50,
         *,
         mode: str = "auto",
-        dtype: str = "float64",
+        dtype: str = "auto",
         tfidf: bool = True,
         attribute_norm: str | None = "degree",
         signed_features: str = "raise",
@@ -163,6 +163,7 @@ class MS2CAG(_S2CAGCommon):
         n = X.shape[0]
         coeffs = geometric_coefficients(int(self.T), float(self.alpha), "power_iteration")
         mode = self._layout(self.mode, P, X, k, 2 * int(self.tau) + 2, ("implicit", "gram"))
+        P, X = self._cast(P, X, mode)
         G = ns.asarray(legacy_normal(self.random_state, rng, (n, k)))
         if mode == "gram":
             Z = _adapt(self._smoothed(P, X, coeffs))
