@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
                     help="also force the implicit and Gram layouts and float32 on every run")
     ap.add_argument("--repeat", type=int, default=5,
                     help="timed fits of the default estimator per run, after one warm-up (median)")
+    ap.add_argument("--official-peer", action="store_true",
+                    help="also time a transcription of the official core step (benchmarks/_official_s2cag.py) "
+                         "interleaved with the default fit, and report the paired ratio (for loaded machines)")
     args = ap.parse_args(argv)
     load_start = os.getloadavg()
 
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         runs = [r for r in runs if r["dataset"] in args.datasets]
     graphs = {}
     rows = []
+    peer_rows = []
     for r in runs:
         name = r["dataset"]
         if name not in graphs:
@@ -87,14 +91,25 @@ def main(argv: list[str] | None = None) -> None:
                 lab = est.fit_predict(g)
                 t = time.perf_counter() - t0
                 if i == 0:  # the default: the first fit was the warm-up, time the median of repeats
-                    times = []
+                    times, peer = [], None
+                    if args.official_peer:
+                        peer = _Peer(r, g, k)
                     for _ in range(args.repeat):
                         t0 = time.perf_counter()
                         est.fit(g)
                         times.append(time.perf_counter() - t0)
+                        if peer is not None:
+                            peer.time_once()
                     t = float(np.median(times)) if times else t
+                    if peer is not None and times:
+                        paired = np.array(times) / np.array(peer.times)
+                        peer_note = (f"{np.median(paired):.2f} [{paired.min():.2f}-{paired.max():.2f}]; "
+                                     f"peer {np.median(peer.times):.3f} s, ARI(peer, official) "
+                                     f"{metrics.ari(official, peer.labels):.3f}")
             warned = any(w.category.__name__ == "PowerIterationAccuracyWarning" for w in caught)
             ratio = t / r["official_core_seconds"] if i == 0 else None
+            if i == 0 and args.official_peer:
+                peer_rows.append((name, r["method"], f"T={r['T']} a={r['alpha']} tau={r['tau']}", peer_note))
             vname = f"{vname} ({getattr(est, 'path_', getattr(est, 'mode_', '?'))})"
             acc, nmi, ari = (100 * f(y, lab) for f in (metrics.accuracy, metrics.nmi, metrics.ari))
             ari_off = metrics.ari(official, lab)
@@ -126,8 +141,42 @@ def main(argv: list[str] | None = None) -> None:
         print(f"default fit / official core step: median {np.median(ratios):.2f}, max {max(ratios):.2f}, "
               f"{sum(x <= 1 / 3 for x in ratios)} of {len(ratios)} runs at most 1/3 "
               f"(fit = median of {args.repeat} after a warm-up; variant rows other than the first of each run: one fit)")
+    if peer_rows:
+        print()
+        print("In-run peer (benchmarks/_official_s2cag.py, a transcription of the official core step, timed "
+              "interleaved with our default fit, pair by pair):")
+        print()
+        print("| dataset | method | hyper-parameters | default fit / official transcription, median [min-max] of pairs |")
+        print("|---|---|---|---|")
+        for row in peer_rows:
+            print("| " + " | ".join(row) + " |")
     print()
     print("command: python benchmarks/s2cag_reproduce.py " + " ".join(sys.argv[1:]))
+
+
+class _Peer:
+    """The transcription of the official core step on one run, its inputs prepared once."""
+
+    def __init__(self, run: dict, g, k: int) -> None:
+        from graphclust.s2cag import normalize_attributes, propagation_matrix
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import _official_s2cag
+
+        P = propagation_matrix(g.adjacency).tocsr()
+        X = normalize_attributes(g.features)
+        X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+        if run["method"] == "S2CAG":
+            self._core = lambda: _official_s2cag.s2cag_core(P, X, k, run["T"], run["alpha"], run["tau"])
+        else:
+            self._core = lambda: _official_s2cag.ms2cag_core(P, X, k, run["T"], run["alpha"], run["gamma"], run["tau"])
+        self.labels = self._core()  # warm-up
+        self.times: list[float] = []
+
+    def time_once(self) -> None:
+        t0 = time.perf_counter()
+        self.labels = self._core()
+        self.times.append(time.perf_counter() - t0)
 
 
 def _cpu_model() -> str:

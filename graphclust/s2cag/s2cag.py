@@ -217,14 +217,21 @@ class S2CAG(_S2CAGCommon):
         whatever layout ``path`` computes them with, so every layout reproduces the official run.
     faithful : bool, default True
         True reproduces the official randomized SVD: no re-orthonormalisation between power
-        steps. False re-orthonormalises (QR) after every product: same result in exact
-        arithmetic, but stable when ``(sigma_1/sigma_k)^(2 tau + 1)`` exceeds 1e16, where the
-        official loop returns rounding noise in the trailing directions (e.g. amazon_photo).
-    dtype : {"float64", "float32"}, default "float64"
-        Working precision of ``P``, ``X_hat``, ``Z`` and the products (the small SVD, the
-        Gram-space algebra and SNEM stay float64). float32 halves the memory and about halves
-        the time of the products; it needs ``faithful=False`` (the official loop lets the
-        block collapse towards the leading direction, and float32 keeps none of the rest).
+        steps. False re-orthonormalises (QR) after every product: the same subspace in exact
+        arithmetic, computed stably. Which to choose: where the faithful loop is well
+        conditioned both give the same labels (every official run but amazon_photo's two);
+        where it is not, the faithful labels are rounding noise (they change with the library
+        versions, the layout and the thread count) and ``faithful=True`` says so with a
+        :class:`PowerIterationAccuracyWarning`. Keep True to reproduce published official
+        runs; prefer False for new data, or whenever the warning appears.
+    dtype : {"auto", "float64", "float32"}, default "auto"
+        Working precision of ``P``, ``X_hat``, ``Z`` and the products with them (the small
+        SVD, the Gram-space power steps and SNEM stay float64). ``"auto"``: float32 on the
+        Gram layout, whose float32 work is BLAS-3 and wide sparse products (1.7-2x faster)
+        while its power steps run in float64 on ``Z^T Z`` (same labels as float64 on every
+        well-conditioned official run), and float64 on the implicit and explicit layouts,
+        whose narrow products gain little and whose faithful loop needs float64 in the
+        n-space. ``"float32"`` everywhere needs ``faithful=False`` unless ``path="gram"``.
     drop_first : bool, default True
         Drop the leading left singular vector (official) before rounding.
     tfidf : bool, default True
@@ -255,8 +262,21 @@ class S2CAG(_S2CAGCommon):
         The k singular vectors given to SNEM.
     singular_values_ : ndarray (k + oversample,)
         Approximate singular values of Z.
-    path_ : {"explicit", "implicit"}
-        The path that was used.
+    path_ : {"implicit", "gram", "explicit", "distributed"}
+        The layout that was used.
+    power_conditioning_ : float or None
+        ``faithful=True``: the singular value of the last power block ``Z (Z^T Z)^tau G``
+        along the last direction given to SNEM, relative to the largest (free from the
+        block's QR; rounding perturbs that direction by about ``eps /
+        power_conditioning_``). Below :data:`FAITHFUL_MIN_CONDITIONING` (1e-13) a
+        :class:`PowerIterationAccuracyWarning` is issued. None for ``faithful=False`` and on
+        a distributed graph.
+
+    Warns
+    -----
+    PowerIterationAccuracyWarning
+        ``faithful=True`` and the power steps lost the directions the clustering uses (see
+        ``power_conditioning_``); ``faithful=False`` computes them stably.
 
     Examples
     --------
@@ -377,6 +397,7 @@ class S2CAG(_S2CAGCommon):
                                                               ("implicit", "gram", "explicit"))
         coeffs = geometric_coefficients(T, alpha, self._weights(n, d, int(P.nnz), k, T, tau))
         G = ns.asarray(legacy_normal(self.random_state, rng, (d, b)))
+        self.power_conditioning_ = None
         if distributed:
             # the implicit layout on row blocks: the same randomized SVD, products on the workers
             from ..distributed.s2cag import fit_s2cag
@@ -407,7 +428,6 @@ class S2CAG(_S2CAGCommon):
             Zop = FunctionOperator((n, d), matvec, rmatvec, dtype=P.dtype, device=ns.name)
             U, s, _ = randomized_svd(Zop, G, tau, renormalize=not self.faithful, verbose=self.verbose, info=info)
         first = 1 if self.drop_first else 0
-        self.power_conditioning_ = None
         if self.faithful:
             self._check_power_block(info["block_singular_values"], first + k)
         V = U[:, first:first + k]
