@@ -40,7 +40,7 @@ __all__ = ["S2CAG", "official_cost", "PowerIterationAccuracyWarning", "FAITHFUL_
 class PowerIterationAccuracyWarning(RuntimeWarning):
     """S2CAG's faithful power steps (no re-orthonormalisation) lost the directions it clusters on.
 
-    Raised by :class:`S2CAG` with ``faithful=True`` when the last singular direction given to
+    Issued by :class:`S2CAG` with ``faithful=True`` when the last singular direction given to
     SNEM is below :data:`FAITHFUL_MIN_CONDITIONING` of the leading one in the final power
     block: its computed value is then mostly rounding, and the labels change with the
     library versions, the layout or the thread count. ``faithful=False`` computes the same
@@ -85,7 +85,8 @@ class _S2CAGCommon(BaseClusterer):
         1.7-2x faster (amazon_photo, d = 745: materialising ``Z`` 0.20-0.23 vs 0.42-0.45 s,
         ``Z^T Z`` 37 vs 61 ms, docs/benchmarks/s2cag.md), while its power steps and every
         ``d x d`` product stay float64, so it keeps the float64 labels (tested on every
-        official run). The implicit layout's narrow products gain little from float32
+        well-conditioned official run of the small datasets and on amazon_photo's M-S2CAG
+        runs). The implicit layout's narrow products gain little from float32
         (0.60 vs 0.63 s on the same graph), and S2CAG's faithful loop needs float64 in the
         n-space, so they stay float64.
         """
