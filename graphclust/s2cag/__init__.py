@@ -5,12 +5,14 @@
 """
 from .ms2cag import MS2CAG
 from .preprocessing import attribute_degree_normalize, normalize_attributes, propagation_matrix, tfidf
-from .s2cag import S2CAG, official_cost
+from .s2cag import FAITHFUL_MIN_CONDITIONING, PowerIterationAccuracyWarning, S2CAG, official_cost
 
 __all__ = [
     "S2CAG",
     "MS2CAG",
     "official_cost",
+    "PowerIterationAccuracyWarning",
+    "FAITHFUL_MIN_CONDITIONING",
     "propagation_matrix",
     "tfidf",
     "attribute_degree_normalize",

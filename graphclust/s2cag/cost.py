@@ -33,16 +33,25 @@ __all__ = ["official_cost", "estimated_seconds", "choose_layout", "check_dense_b
 #   gram    Z^T Z by BLAS-3 (7650 x 745: 65 ms for 2.1G)                        ~ 3e10
 #   gemm    skinny Z @ M / Z^T @ M with 8-18 columns (5-7 ms for 46-100M)      ~ 1e10
 # When it does not (1M nodes, 10M non-zeros, docs/benchmarks/spmm.md), every non-zero misses
-# the cache: 16 columns 0.57e9, 64 columns 0.9e9. float32 roughly doubles the wide, gram and
-# gemm rates; the choice only needs the ratios.
+# the cache: 16 columns 0.57e9, 64 columns 0.9e9. The choice only needs the ratios.
 _RATE = {"narrow": 1.5e9, "wide": 4e9, "gram": 3e10, "gemm": 1e10}
 _RATE_OUT_OF_CACHE = {"narrow": 0.57e9, "wide": 0.9e9}
 _CACHE_BYTES = 32 * 2**20
+# float32 over float64, same machine and graph: materialising Z (tiled wide products)
+# 0.20-0.23 vs 0.42-0.45 s, the Gram by sgemm 37 vs 61 ms, skinny GEMMs memory-bound (half the
+# bytes); a narrow sparse product is latency-bound and gains little (the implicit layout's
+# whole fit 0.60 vs 0.63 s), docs/benchmarks/s2cag.md
+_FLOAT32_SPEEDUP = {"narrow": 1.0, "wide": 2.0, "gram": 1.65, "gemm": 2.0}
 
 
-def _sparse_rate(kind: str, fits: bool) -> float:
+def _rate(kind: str, itemsize: int) -> float:
+    """Throughput of in-cache work of ``kind`` for values of ``itemsize`` bytes."""
+    return _RATE[kind] * (_FLOAT32_SPEEDUP[kind] if itemsize <= 4 else 1.0)
+
+
+def _sparse_rate(kind: str, fits: bool, itemsize: int = 8) -> float:
     """Throughput of a sparse product whose gathered block fits in the cache or not."""
-    return _RATE[kind] if fits else _RATE_OUT_OF_CACHE[kind]
+    return _rate(kind, itemsize) if fits else _RATE_OUT_OF_CACHE[kind]
 
 
 def official_cost(n: int, d: int, nnz_p: int, k: int, T: int, tau: int, oversample: int = 10) -> tuple[int, int]:
@@ -90,7 +99,8 @@ def estimated_seconds(
         Number of products with ``Z`` or ``Z^T`` the solver makes in the ``n``-space
         (S2CAG: ``2 (tau + 1)``; M-S2CAG: ``2 tau + 2``).
     itemsize : int, default 8
-        Bytes per value of the blocks (4 for float32): decides whether they fit in the cache.
+        Bytes per value of the blocks (4 for float32): decides whether they fit in the cache,
+        and float32 speeds up the wide, BLAS-3 and skinny dense products (``_FLOAT32_SPEEDUP``).
     dense_features : bool, default False
         The attribute matrix is a dense array (``nnz_x = n d``): its products are GEMMs.
 
@@ -107,15 +117,17 @@ def estimated_seconds(
     """
     # a wide block stays cached if it is small, or if propagate cuts it into cached tiles
     wide_fits = n * d * itemsize <= _CACHE_BYTES or tiles_stay_cached(n, itemsize)
-    narrow = _sparse_rate("narrow", n * b * itemsize <= _CACHE_BYTES)
-    propagate_wide = T * nnz_p * d / _sparse_rate("wide", wide_fits)
+    narrow = _sparse_rate("narrow", n * b * itemsize <= _CACHE_BYTES, itemsize)
+    propagate_wide = T * nnz_p * d / _sparse_rate("wide", wide_fits, itemsize)
+    gemm = _rate("gemm", itemsize)
     return {
-        "implicit": applications * b * (T * nnz_p / narrow + nnz_x / (_RATE["gemm"] if dense_features else narrow)),
-        "explicit": propagate_wide + applications * n * d * b / _RATE["gemm"],
-        # Gram, three products with Z, and one K @ M (d^2 b) per step (two applications)
+        "implicit": applications * b * (T * nnz_p / narrow + nnz_x / (gemm if dense_features else narrow)),
+        "explicit": propagate_wide + applications * n * d * b / gemm,
+        # Gram, three products with Z, and one K @ M (d^2 b) per step (two applications; the
+        # d x d algebra is float64 whatever the working dtype)
         "gram": propagate_wide
-        + n * d * d / 2 / _RATE["gram"]
-        + 3 * n * d * b / _RATE["gemm"]
+        + n * d * d / 2 / _rate("gram", itemsize)
+        + 3 * n * d * b / gemm
         + applications / 2 * d * d * b / _RATE["gemm"],
     }
 
@@ -140,14 +152,20 @@ def check_dense_budget(n: int, d: int, itemsize: int, layout: str) -> None:
     )
 
 
-def choose_layout(estimates: dict[str, float], n: int, d: int, itemsize: int, allowed: tuple[str, ...]) -> str:
+def choose_layout(
+    estimates: dict[str, float], n: int, d: int, itemsize: int | dict[str, int], allowed: tuple[str, ...]
+) -> str:
     """The fastest layout of ``allowed`` by ``estimates``; dense layouts only within the memory limit.
+
+    ``itemsize`` is the bytes per value of the dense blocks, one for all layouts or one per
+    layout (``{"gram": 4, "explicit": 8}`` when only the Gram layout runs in float32).
 
     Examples
     --------
     >>> choose_layout({"implicit": 2.0, "gram": 1.0}, 10**6, 10**4, 8, ("implicit", "gram"))
     'implicit'
     """
-    fits = dense_bytes(n, d, itemsize) <= memory.get_memory_limit()
-    candidates = [a for a in allowed if a == "implicit" or fits]
+    sizes = itemsize if isinstance(itemsize, dict) else {a: itemsize for a in allowed}
+    limit = memory.get_memory_limit()
+    candidates = [a for a in allowed if a == "implicit" or dense_bytes(n, d, sizes[a]) <= limit]
     return min(candidates, key=lambda a: estimates[a])

@@ -27,7 +27,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import numpy as np  # noqa: F401  (the docstring examples use np)
+import numpy as np
 
 from ..backend import namespace_of
 from ..sparse import add_self_loops, degrees, diag_scale, inverse_power
@@ -98,9 +98,10 @@ def _row_sums_of_squares(X: Any) -> Any:
     the element-wise sparse product, which re-merges the two index lists (65 ms on the
     35 %-dense amazon_photo attributes, against a few ms here).
     """
+    if X.has_canonical_format:  # the squares on X's own index arrays (no copy of them)
+        return degrees(type(X)((X.data * X.data, X.indices, X.indptr), shape=X.shape))
     sq = X.copy()
-    if not sq.has_canonical_format:  # duplicates are summed before squaring, as multiply does
-        sq.sum_duplicates()
+    sq.sum_duplicates()  # duplicates are summed before squaring, as multiply does
     sq.data = sq.data * sq.data
     return degrees(sq)
 
@@ -174,6 +175,28 @@ def attribute_degree_normalize(X: Any) -> Any:
     return _row_scale(X, 1.0 / xp.sqrt(deg))
 
 
+def _tfidf_degree_inplace(X: Any) -> Any:
+    """:func:`tfidf` then :func:`attribute_degree_normalize` of a host CSR matrix, on one copy.
+
+    The same operations in the same order as the two functions (hence the same bits: tested),
+    but each scaling multiplies the copy's values in place instead of copying the matrix
+    again (four copies of a 2M-entry matrix fewer on amazon_photo).
+    """
+    n, d = X.shape
+    X = X.tocsr(copy=True)
+    X.data = X.data.astype(np.float64, copy=False)
+    idf = np.log((1.0 + n) / (1.0 + np.bincount(X.indices, minlength=d).astype(np.float64))) + 1.0
+    X.data *= idf[X.indices]
+    rows = np.diff(X.indptr)
+    X.data *= np.repeat(inverse_power(np.sqrt(_row_sums_of_squares(X)), -1.0), rows)
+    deg = np.asarray(X @ np.asarray(X.sum(axis=0)).ravel()).ravel().astype(np.float64)
+    if bool((deg < 0).any()):  # impossible after TF-IDF of non-negative counts; kept as a guard
+        raise ValueError("attribute-degree normalisation needs non-negative row sums of X X^T.")
+    deg[deg == 0] = 1.0
+    X.data *= np.repeat(1.0 / np.sqrt(deg), rows)
+    return X
+
+
 def _l2_rows(X: Any) -> Any:
     xp = namespace_of(X).xp
     if _is_sparse(X):
@@ -228,6 +251,8 @@ def normalize_attributes(
             stacklevel=3,
         )
         tfidf_transform, attribute_norm = False, "l2"
+    if tfidf_transform and attribute_norm == "degree" and _is_sparse(X) and not namespace_of(X).is_gpu:
+        return _tfidf_degree_inplace(X)
     if tfidf_transform:
         X = tfidf(X)
     elif _is_sparse(X):

@@ -15,6 +15,7 @@ Pipeline (official code ``HKBU-LAGAS/S2CAG``, see docs/s2cag.md):
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,28 @@ from ..validation import check_scalar
 from .cost import check_dense_budget, choose_layout, estimated_seconds, official_cost
 from .preprocessing import normalize_attributes, propagation_matrix
 
-__all__ = ["S2CAG", "official_cost"]
+__all__ = ["S2CAG", "official_cost", "PowerIterationAccuracyWarning", "FAITHFUL_MIN_CONDITIONING"]
+
+
+class PowerIterationAccuracyWarning(RuntimeWarning):
+    """S2CAG's faithful power steps (no re-orthonormalisation) lost the directions it clusters on.
+
+    Issued by :class:`S2CAG` with ``faithful=True`` when the last singular direction given to
+    SNEM is below :data:`FAITHFUL_MIN_CONDITIONING` of the leading one in the final power
+    block: its computed value is then mostly rounding, and the labels change with the
+    library versions, the layout or the thread count. ``faithful=False`` computes the same
+    subspace stably.
+    """
+
+
+# The faithful range finder forms Y = Z (Z^T Z)^tau G and QRs it once; rounding perturbs the
+# j-th direction of Y by about eps * s_1(Y) / s_j(Y). Measured on the official runs
+# (docs/benchmarks/s2cag.md, "Conditioning of the faithful loop"): the 20 runs whose faithful
+# labels equal the re-orthonormalised ones keep the last used direction at 1.6e-12 (wiki T=6)
+# to 1.3e-5 (dblp) of the leading one; the two amazon_photo runs, whose faithful labels are
+# rounding noise, at 1e-16 to 1e-17 (below eps: nothing left). The threshold sits 16x below
+# the worst well-conditioned run, where the direction's rounding error reaches ~2e-3.
+FAITHFUL_MIN_CONDITIONING = 1e-13
 
 
 class _S2CAGCommon(BaseClusterer):
@@ -52,8 +74,32 @@ class _S2CAGCommon(BaseClusterer):
             raise ValueError(f"attribute_norm must be 'degree', 'l2' or None, got {self.attribute_norm!r}.")
         if self.signed_features not in ("raise", "fallback"):
             raise ValueError(f"signed_features must be 'raise' or 'fallback', got {self.signed_features!r}.")
-        if self.dtype not in ("float64", "float32"):
-            raise ValueError(f"dtype must be 'float64' or 'float32', got {self.dtype!r}.")
+        if self.dtype not in ("auto", "float64", "float32"):
+            raise ValueError(f"dtype must be 'auto', 'float64' or 'float32', got {self.dtype!r}.")
+
+    def _itemsize(self, layout: str) -> int:
+        """Bytes per value of the working blocks of ``layout`` under ``dtype``.
+
+        ``"auto"`` runs the Gram layout in float32 and the others in float64. The Gram layout's
+        float32 work is BLAS-3 and column-tiled wide sparse products, which float32 makes
+        1.7-2x faster (amazon_photo, d = 745: materialising ``Z`` 0.20-0.23 vs 0.42-0.45 s,
+        ``Z^T Z`` 37 vs 61 ms, docs/benchmarks/s2cag.md), while its power steps and every
+        ``d x d`` product stay float64, so it keeps the float64 labels (tested on every
+        well-conditioned official run of the small datasets and on amazon_photo's M-S2CAG
+        runs). The implicit layout's narrow products gain little from float32
+        (0.60 vs 0.63 s on the same graph), and S2CAG's faithful loop needs float64 in the
+        n-space, so they stay float64.
+        """
+        if self.dtype == "auto":
+            return 4 if layout == "gram" else 8
+        return 4 if self.dtype == "float32" else 8
+
+    def _cast(self, P: Any, X: Any, layout: str) -> tuple[Any, Any]:
+        """``P`` and ``X_hat`` in the working dtype of ``layout`` (``dtype="auto"``; a fixed
+        dtype was applied by :meth:`_preprocess`)."""
+        if self.dtype == "auto" and self._itemsize(layout) == 4:  # normalised in float64, rounded once
+            return P.astype("float32"), X.astype("float32")
+        return P, X
 
     def _preprocess(self, graph: Any) -> tuple[Any, Any]:
         """``P`` and ``X_hat`` (sparse stays sparse), in the working dtype."""
@@ -84,17 +130,21 @@ class _S2CAGCommon(BaseClusterer):
         return P, X
 
     def _layout(self, requested: str, P: Any, X: Any, b: int, applications: int, allowed: tuple[str, ...]) -> str:
-        """The layout to use: ``requested``, or the fastest estimate for ``"auto"``."""
+        """The layout to use: ``requested``, or the fastest estimate for ``"auto"`` (each layout
+        estimated in its own working dtype, :meth:`_itemsize`)."""
         n, d = X.shape
-        itemsize = P.dtype.itemsize  # the working dtype (_preprocess cast P to it)
         if requested != "auto":
             if requested != "implicit":
-                check_dense_budget(n, d, itemsize, requested)
+                check_dense_budget(n, d, self._itemsize(requested), requested)
             return requested
         dense = not hasattr(X, "nnz")
         nnz_x = n * d if dense else int(X.nnz)
-        est = estimated_seconds(n, d, int(P.nnz), nnz_x, b, int(self.T), applications, itemsize, dense)
-        return choose_layout(est, n, d, itemsize, allowed)
+        sizes = {a: self._itemsize(a) for a in allowed}
+        est = {}
+        for size in set(sizes.values()):
+            e = estimated_seconds(n, d, int(P.nnz), nnz_x, b, int(self.T), applications, size, dense)
+            est.update({a: e[a] for a in allowed if sizes[a] == size})
+        return choose_layout(est, n, d, sizes, allowed)
 
     def _smoothed(self, P: Any, X: Any, coeffs: Any) -> Any:
         """Dense ``Z = sum_t c_t P^t X_hat`` (n x d), for the explicit and Gram layouts."""
@@ -168,14 +218,21 @@ class S2CAG(_S2CAGCommon):
         whatever layout ``path`` computes them with, so every layout reproduces the official run.
     faithful : bool, default True
         True reproduces the official randomized SVD: no re-orthonormalisation between power
-        steps. False re-orthonormalises (QR) after every product: same result in exact
-        arithmetic, but stable when ``(sigma_1/sigma_k)^(2 tau + 1)`` exceeds 1e16, where the
-        official loop returns rounding noise in the trailing directions (e.g. amazon_photo).
-    dtype : {"float64", "float32"}, default "float64"
-        Working precision of ``P``, ``X_hat``, ``Z`` and the products (the small SVD, the
-        Gram-space algebra and SNEM stay float64). float32 halves the memory and about halves
-        the time of the products; it needs ``faithful=False`` (the official loop lets the
-        block collapse towards the leading direction, and float32 keeps none of the rest).
+        steps. False re-orthonormalises (QR) after every product: the same subspace in exact
+        arithmetic, computed stably. Which to choose: where the faithful loop is well
+        conditioned both give the same labels (every official run but amazon_photo's two);
+        where it is not, the faithful labels are rounding noise (they change with the library
+        versions, the layout and the thread count) and ``faithful=True`` says so with a
+        :class:`PowerIterationAccuracyWarning`. Keep True to reproduce published official
+        runs; prefer False for new data, or whenever the warning appears.
+    dtype : {"auto", "float64", "float32"}, default "auto"
+        Working precision of ``P``, ``X_hat``, ``Z`` and the products with them (the small
+        SVD, the Gram-space power steps and SNEM stay float64). ``"auto"``: float32 on the
+        Gram layout, whose float32 work is BLAS-3 and wide sparse products (1.7-2x faster)
+        while its power steps run in float64 on ``Z^T Z`` (same labels as float64 on every
+        well-conditioned official run), and float64 on the implicit and explicit layouts,
+        whose narrow products gain little and whose faithful loop needs float64 in the
+        n-space. ``"float32"`` everywhere needs ``faithful=False`` unless ``path="gram"``.
     drop_first : bool, default True
         Drop the leading left singular vector (official) before rounding.
     tfidf : bool, default True
@@ -206,8 +263,21 @@ class S2CAG(_S2CAGCommon):
         The k singular vectors given to SNEM.
     singular_values_ : ndarray (k + oversample,)
         Approximate singular values of Z.
-    path_ : {"explicit", "implicit"}
-        The path that was used.
+    path_ : {"implicit", "gram", "explicit", "distributed"}
+        The layout that was used.
+    power_conditioning_ : float or None
+        ``faithful=True``: the singular value of the last power block ``Z (Z^T Z)^tau G``
+        along the last direction given to SNEM, relative to the largest (free from the
+        block's QR; rounding perturbs that direction by about ``eps /
+        power_conditioning_``). Below :data:`FAITHFUL_MIN_CONDITIONING` (1e-13) a
+        :class:`PowerIterationAccuracyWarning` is issued. None for ``faithful=False`` and on
+        a distributed graph.
+
+    Warns
+    -----
+    PowerIterationAccuracyWarning
+        ``faithful=True`` and the power steps lost the directions the clustering uses (see
+        ``power_conditioning_``); ``faithful=False`` computes them stably.
 
     Examples
     --------
@@ -229,7 +299,7 @@ class S2CAG(_S2CAGCommon):
         path: str = "auto",
         weights: str = "official",
         faithful: bool = True,
-        dtype: str = "float64",
+        dtype: str = "auto",
         drop_first: bool = True,
         tfidf: bool = True,
         attribute_norm: str | None = "degree",
@@ -270,6 +340,29 @@ class S2CAG(_S2CAGCommon):
         explicit, implicit = official_cost(n, d, nnz_p, k, T, tau, int(self.oversample))
         return "power_iteration" if explicit < implicit else "series"
 
+    def _check_power_block(self, rel_sv: np.ndarray, used: int) -> None:
+        """Record how many digits the faithful power block kept, and warn when it kept too few.
+
+        ``rel_sv`` are the singular values of the last power block ``Z (Z^T Z)^tau G`` relative
+        to the largest (free from its QR); the ``used``-th (the last singular direction given
+        to SNEM) is ``power_conditioning_``. Rounding perturbs that direction by about
+        ``eps / power_conditioning_``, so below :data:`FAITHFUL_MIN_CONDITIONING` the labels
+        depend on rounding (see :class:`PowerIterationAccuracyWarning`).
+        """
+        ratio = float(rel_sv[min(used, rel_sv.size) - 1])
+        self.power_conditioning_ = ratio
+        if ratio < FAITHFUL_MIN_CONDITIONING:
+            warnings.warn(
+                f"S2CAG faithful=True: the power steps lost accuracy. The last singular direction used "
+                f"fell to {ratio:.1e} of the leading one in the power block Z (Z^T Z)^tau G (threshold "
+                f"{FAITHFUL_MIN_CONDITIONING:.0e}), so it carries a rounding error of about "
+                f"{np.finfo(np.float64).eps / max(ratio, 1e-300):.0e} and the labels depend on rounding (library "
+                f"versions, layout, thread count). Use faithful=False (re-orthonormalised power steps: the "
+                f"same answer in exact arithmetic, computed stably), or a smaller tau.",
+                PowerIterationAccuracyWarning,
+                stacklevel=4,
+            )
+
     def _validate_params(self, graph: Any) -> None:
         super()._validate_params(graph)
         self._check_common()
@@ -278,10 +371,12 @@ class S2CAG(_S2CAGCommon):
             raise ValueError(f"weights must be 'official', 'series' or 'power_iteration', got {self.weights!r}.")
         if self.path not in ("auto", "implicit", "gram", "explicit"):
             raise ValueError(f"path must be 'auto', 'implicit', 'gram' or 'explicit', got {self.path!r}.")
-        if self.faithful and self.dtype == "float32":
+        if self.faithful and self.dtype == "float32" and self.path != "gram":
             raise ValueError(
-                "dtype='float32' needs faithful=False: the official loop (no re-orthonormalisation) "
-                "keeps the trailing singular directions only at float64 rounding."
+                "dtype='float32' with faithful=True needs path='gram' (whose power steps run in float64 "
+                "on Z^T Z), or faithful=False: the official loop (no re-orthonormalisation) in the "
+                "n-space keeps the trailing singular directions only at float64 rounding. "
+                "dtype='auto' picks float32 where it is safe."
             )
         k, n, d = int(self.n_clusters), graph.n_nodes, graph.features.shape[1]
         need = k + int(bool(self.drop_first))
@@ -303,15 +398,19 @@ class S2CAG(_S2CAGCommon):
                                                               ("implicit", "gram", "explicit"))
         coeffs = geometric_coefficients(T, alpha, self._weights(n, d, int(P.nnz), k, T, tau))
         G = ns.asarray(legacy_normal(self.random_state, rng, (d, b)))
+        self.power_conditioning_ = None
         if distributed:
             # the implicit layout on row blocks: the same randomized SVD, products on the workers
             from ..distributed.s2cag import fit_s2cag
 
             fit_s2cag(self, graph, P, X, coeffs, G.astype(P.dtype, copy=False), b)
             return
+        P, X = self._cast(P, X, path)
+        info: dict = {}
         if path == "gram":
             Z = self._smoothed(P, X, coeffs)
-            U, s, _ = factored_randomized_svd(Z, gram(Z), G, tau, renormalize=not self.faithful, verbose=self.verbose)
+            U, s, _ = factored_randomized_svd(Z, gram(Z), G, tau, renormalize=not self.faithful, verbose=self.verbose,
+                                              info=info)
         else:
             if path == "explicit":
                 Z = self._smoothed(P, X, coeffs)  # dense n x d by definition of this layout
@@ -328,8 +427,10 @@ class S2CAG(_S2CAGCommon):
 
             G = G.astype(P.dtype, copy=False)
             Zop = FunctionOperator((n, d), matvec, rmatvec, dtype=P.dtype, device=ns.name)
-            U, s, _ = randomized_svd(Zop, G, tau, renormalize=not self.faithful, verbose=self.verbose)
+            U, s, _ = randomized_svd(Zop, G, tau, renormalize=not self.faithful, verbose=self.verbose, info=info)
         first = 1 if self.drop_first else 0
+        if self.faithful:
+            self._check_power_block(info["block_singular_values"], first + k)
         V = U[:, first:first + k]
         labels = snem_rounding(V, int(self.snem_iter))
         self.path_ = path

@@ -37,7 +37,7 @@ import scipy.linalg
 
 from ..backend import namespace_of, single_thread
 from ..operators import FunctionOperator
-from .randomized import range_svd, tall_qr
+from .randomized import range_svd, relative_singular_values, tall_qr, tall_qr_with_r
 from .subspace import subspace_iteration
 
 __all__ = ["gram", "factored_subspace_iteration", "factored_randomized_svd"]
@@ -173,6 +173,7 @@ def factored_randomized_svd(
     renormalize: bool = True,
     flip_sign: bool = True,
     verbose: bool = False,
+    info: dict | None = None,
 ) -> tuple[Any, Any, Any]:
     """Randomized SVD of a tall dense ``F`` whose power steps run on its Gram ``K = F^T F``.
 
@@ -190,10 +191,16 @@ def factored_randomized_svd(
         Power steps ``q``.
     renormalize : bool, default True
         QR the ``d x b`` block after every step (stable); False reproduces the official S2CAG
-        loop (no re-orthonormalisation; use a float64 ``F`` then, since a float32 product
-        with the collapsed block keeps none of its trailing directions).
+        loop (no re-orthonormalisation): ``W = K^q G`` in float64, then ``Y = F W``. With a
+        float32 ``F`` the collapsed ``W`` is not rounded to float32 (that would keep none of
+        its trailing directions): ``W = Q_W R_W`` is QR-ed in float64 first and ``Y = (F Q_W)
+        R_W`` is QR-ed as ``F Q_W``, whose Householder ``Q`` is the same in exact arithmetic
+        (``R_W`` is upper triangular), so the float32 products only round an orthonormal block.
     flip_sign, verbose
         As in :func:`graphclust.solvers.randomized.randomized_svd`.
+    info : dict, optional
+        Receives ``"block_singular_values"``, the singular values of ``Y = F W`` relative to
+        the largest (as :func:`graphclust.solvers.randomized.randomized_range_finder`).
 
     Returns
     -------
@@ -222,7 +229,20 @@ def factored_randomized_svd(
             W = K @ W
             if renormalize:
                 W = np.linalg.qr(W)[0]
-    Q = tall_qr(ns, F @ ns.asarray(W.astype(F.dtype)))
+    R = None
+    if renormalize or F.dtype == np.float64:
+        Y = F @ ns.asarray(W.astype(F.dtype))
+        if info is None:
+            Q = tall_qr(ns, Y)
+        else:
+            Q, R = tall_qr_with_r(ns, Y)
+    else:
+        with single_thread():
+            W, R_W = np.linalg.qr(W)
+        Q, R_F = tall_qr_with_r(ns, F @ ns.asarray(W.astype(F.dtype)))
+        R = ns.to_numpy(R_F).astype(np.float64) @ R_W
+    if info is not None:
+        info["block_singular_values"] = relative_singular_values(R)
     adjoint = FunctionOperator(F.shape, lambda M: F @ M, lambda M: F.T @ M.astype(F.dtype, copy=False), dtype=F.dtype,
                                device=ns.name)
     return range_svd(Q, adjoint, flip_sign=flip_sign)

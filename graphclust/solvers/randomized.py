@@ -27,7 +27,15 @@ import numpy as np  # noqa: F401  (the docstring examples use np)
 from ..backend import namespace_of, single_thread
 from ..operators import as_operator
 
-__all__ = ["svd_flip", "randomized_range_finder", "randomized_svd", "range_svd", "tall_qr"]
+__all__ = [
+    "svd_flip",
+    "randomized_range_finder",
+    "randomized_svd",
+    "range_svd",
+    "tall_qr",
+    "tall_qr_with_r",
+    "relative_singular_values",
+]
 
 
 def _with_adjoint(A: Any) -> Any:
@@ -53,6 +61,36 @@ def tall_qr(ns: Any, X: Any) -> Any:
         return ns.qr(X)
     with single_thread():
         return ns.qr(X)
+
+
+def tall_qr_with_r(ns: Any, X: Any) -> tuple[Any, Any]:
+    """``(Q, R)`` of the reduced Householder QR of a tall, thin block (as :func:`tall_qr`).
+
+    The same LAPACK calls as :func:`tall_qr` (``Q`` is the same to the bit); ``R`` comes for
+    free and carries the singular values of ``X`` (those of the small ``b x b`` factor).
+    """
+    if ns.is_gpu:
+        return ns.xp.linalg.qr(X, mode="reduced")
+    with single_thread():
+        return ns.xp.linalg.qr(X, mode="reduced")
+
+
+def relative_singular_values(R: Any) -> np.ndarray:
+    """Singular values of the ``b x b`` factor ``R`` divided by the largest (float64 host array).
+
+    With ``R`` the triangular factor of a block ``Y = Q R`` these are the singular values of
+    ``Y`` relative to its norm: a value near machine epsilon says that the direction is lost to
+    rounding in ``Y`` (the check behind S2CAG's faithful-mode warning).
+
+    Examples
+    --------
+    >>> relative_singular_values(np.diag([4.0, 2.0, 1e-20]))
+    array([1.0e+00, 5.0e-01, 2.5e-21])
+    """
+    R = np.asarray(R.get() if hasattr(R, "get") else R, dtype=np.float64)
+    with single_thread():
+        s = np.linalg.svd(R, compute_uv=False)
+    return s / s[0] if s.size and s[0] > 0 else s
 
 
 def svd_flip(U: Any, Vt: Any) -> tuple[Any, Any]:
@@ -85,6 +123,7 @@ def randomized_range_finder(
     *,
     renormalize: bool = True,
     verbose: bool = False,
+    info: dict | None = None,
 ) -> Any:
     """Orthonormal basis ``Q`` (m x b) of the range of ``Z (Z^T Z)^n_iter G``.
 
@@ -102,6 +141,12 @@ def randomized_range_finder(
         between power steps.
     verbose : bool
         tqdm bar over the power steps.
+    info : dict, optional
+        If given, receives ``"block_singular_values"``: the singular values of the last block
+        before its QR (``Z (Z^T Z)^n_iter G`` when ``renormalize=False``), relative to the
+        largest (:func:`relative_singular_values`); without re-orthonormalisation the trailing
+        ones fall towards machine epsilon as the columns collapse onto the leading direction.
+        Not filled for a distributed block.
 
     Returns
     -------
@@ -131,7 +176,12 @@ def randomized_range_finder(
         Q = op.rmatmat(Q)
         if renormalize:
             Q = tall_qr(ns, Q)
-    return tall_qr(ns, op.matmat(Q))
+    Y = op.matmat(Q)
+    if info is None or hasattr(Y, "tsqr"):
+        return tall_qr(ns, Y)
+    Q, R = tall_qr_with_r(ns, Y)
+    info["block_singular_values"] = relative_singular_values(R)
+    return Q
 
 
 def randomized_svd(
@@ -142,6 +192,7 @@ def randomized_svd(
     renormalize: bool = True,
     flip_sign: bool = True,
     verbose: bool = False,
+    info: dict | None = None,
 ) -> tuple[Any, Any, Any]:
     """Randomized SVD ``Z ~ U diag(s) Vt`` of rank ``b = start.shape[1]``.
 
@@ -151,7 +202,7 @@ def randomized_svd(
 
     Parameters
     ----------
-    A, start, n_iter, renormalize, verbose
+    A, start, n_iter, renormalize, verbose, info
         See :func:`randomized_range_finder`. Draw ``start`` from a seeded generator
         (``graphclust.backend.Namespace.standard_normal``) for reproducible results.
     flip_sign : bool, default True
@@ -170,7 +221,7 @@ def randomized_svd(
     True
     """
     op = _with_adjoint(A)
-    Q = randomized_range_finder(op, start, n_iter, renormalize=renormalize, verbose=verbose)
+    Q = randomized_range_finder(op, start, n_iter, renormalize=renormalize, verbose=verbose, info=info)
     return range_svd(Q, op, flip_sign=flip_sign)
 
 

@@ -84,3 +84,20 @@ def test_gram_layout_reproduces_official_run(run, dtype, shared_datasets, shared
     labels = _estimator(run, k, "gram", dtype).fit_predict(g)
     official = np.load(shared_targets / "s2cag_official_labels" / run["labels_file"])
     assert metrics.ari(official, labels) >= 0.95
+
+
+# dtype="auto" (the default) runs the Gram layout in float32 with float64 power steps; it must
+# give exactly the labels of the float64 estimator wherever the faithful loop is well
+# conditioned (every small run; on the others auto picks a float64 layout, which this also checks)
+@pytest.mark.parametrize("run", _params(_SMALL_RUNS))
+def test_default_dtype_gives_the_float64_labels(run, shared_datasets, shared_targets):
+    g = _graph(shared_datasets, run["dataset"])
+    k = int(np.unique(g.labels[g.labels >= 0]).size)
+    kw = dict(T=run["T"], alpha=run["alpha"], tau=run["tau"])
+    if run["method"] == "S2CAG":
+        default, f64 = S2CAG(k, **kw).fit(g), S2CAG(k, dtype="float64", **kw).fit(g)
+        assert default.path_ == f64.path_
+    else:
+        default, f64 = MS2CAG(k, gamma=run["gamma"], **kw).fit(g), MS2CAG(k, gamma=run["gamma"], dtype="float64", **kw).fit(g)
+        assert default.mode_ == f64.mode_
+    np.testing.assert_array_equal(default.labels_, f64.labels_)

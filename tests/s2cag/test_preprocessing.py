@@ -117,3 +117,23 @@ def test_tfidf_sums_duplicate_entries_before_squaring():
     got.sum_duplicates()
     np.testing.assert_allclose(got.toarray(), tfidf(canon).toarray(), rtol=1e-14)
     np.testing.assert_allclose(np.linalg.norm(got.toarray(), axis=1), 1.0)
+
+
+@pytest.mark.parametrize("kind", ["float", "int", "duplicates"])
+def test_default_pipeline_equals_its_two_steps_bit_for_bit(kind):
+    # the default (TF-IDF then degree step) runs on one copy of a sparse input; it must give
+    # exactly the composition of the two public steps (and, densely, the dense formulas)
+    X = _counts(n=40, d=15, seed=4)
+    if kind == "int":
+        X = X.astype(np.int64)
+    elif kind == "duplicates":
+        X = sp.csr_array((np.r_[X.data, [1.0, 2.0]], np.r_[X.indices, [0, 0]],
+                          np.r_[X.indptr[:-1], X.indptr[-1] + 2]), shape=X.shape)
+        assert not X.has_canonical_format
+    ref = attribute_degree_normalize(tfidf(X))
+    got = normalize_attributes(X)
+    np.testing.assert_array_equal(got.indptr, ref.indptr)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+    np.testing.assert_array_equal(got.data, ref.data)
+    if kind != "duplicates":  # (a duplicate entry counts twice in the document frequency, as in sklearn)
+        np.testing.assert_allclose(got.toarray(), normalize_attributes(X.toarray()), rtol=1e-12, atol=1e-15)
