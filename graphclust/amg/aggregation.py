@@ -25,7 +25,19 @@ STAGNATION_FACTOR = 100
 
 @dataclass
 class CoarseLevel:
-    """Result of :func:`coarsen`: prolongator, coarse operator and coarse smooth vector."""
+    """Result of :func:`coarsen`: prolongator, coarse operator and coarse smooth vector.
+
+    Parameters
+    ----------
+    P : sparse matrix
+        Prolongator from the coarse level to the fine one.
+    A : sparse matrix
+        Coarse operator ``P.T A P``.
+    w : array
+        Coarse smooth vector.
+    stagnated : bool
+        The pass reduced the size too little (coarsening stops).
+    """
 
     P: Any
     A: Any

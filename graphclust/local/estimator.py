@@ -75,7 +75,9 @@ class LocalClustering(BaseClusterer):
     alpha, eps : float
         ACL teleportation probability and push threshold.
     max_iters : int, default 100
-        Flow-diffusion passes. tol : float, default 1e-4.
+        Flow-diffusion passes.
+    tol : float, default 1e-4
+        Allowed excess mass per node in the flow diffusion (its stopping rule).
     random_state : None, int or Generator
         Push order of flow diffusion.
     verbose : bool, default=False

@@ -195,6 +195,17 @@ def conductance(graph: Any, nodes: Any) -> float:
 
     Work ``O(vol(S))``; 1.0 when the denominator is 0 (empty set or whole graph).
 
+    Parameters
+    ----------
+    graph : graph
+        Anything :func:`graphclust.as_graph` takes (networkx, scipy sparse, Graph, ...).
+    nodes : iterable
+        The node set ``S``: node ids for a networkx graph, indices otherwise.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> import networkx as nx
