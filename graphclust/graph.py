@@ -324,7 +324,17 @@ class MultiplexGraph(_NodeSetGraph):
         return [_edge_count(A, False) for A in self.relations]
 
     def relation_index(self, relation: int | str) -> int:
-        """Position of ``relation`` (its name or its index); a ValueError for an unknown one."""
+        """Position of ``relation`` (its name or its index); a ValueError for an unknown one.
+
+        Parameters
+        ----------
+        relation : int or str
+            Relation name or index.
+
+        Returns
+        -------
+        int
+        """
         if isinstance(relation, str):
             try:
                 return self.relation_names.index(relation)
@@ -340,11 +350,31 @@ class MultiplexGraph(_NodeSetGraph):
         return i % self.n_relations
 
     def adjacency(self, relation: int | str) -> Any:
-        """The CSR adjacency of one relation (by name or index)."""
+        """The CSR adjacency of one relation (by name or index).
+
+        Parameters
+        ----------
+        relation : int or str
+            Relation name or index.
+
+        Returns
+        -------
+        sparse matrix
+        """
         return self.relations[self.relation_index(relation)]
 
     def degrees(self, relation: int | str | None = None) -> Any:
-        """Weighted degrees of one relation, or a list with those of every relation (None)."""
+        """Weighted degrees of one relation, or a list with those of every relation (None).
+
+        Parameters
+        ----------
+        relation : int, str or None, default None
+            Relation name or index; None for all of them.
+
+        Returns
+        -------
+        array or list of arrays
+        """
         from .sparse import degrees
 
         if relation is None:
@@ -387,7 +417,17 @@ class MultiplexGraph(_NodeSetGraph):
         return WeightedSum(mats, weights)
 
     def graph(self, relation: int | str) -> Graph:
-        """One relation as a :class:`Graph` sharing features, labels and node ids."""
+        """One relation as a :class:`Graph` sharing features, labels and node ids.
+
+        Parameters
+        ----------
+        relation : int or str
+            Relation name or index.
+
+        Returns
+        -------
+        Graph
+        """
         i = self.relation_index(relation)
         return Graph(self.relations[i], self.features, self.labels, self.node_ids, self.relation_names[i])
 

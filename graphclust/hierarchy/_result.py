@@ -204,6 +204,11 @@ class HierarchyMixin:
         """Node labels with ``n_clusters`` clusters (the first ``K - n_clusters`` merges applied).
 
         Returns an int64 array, one label per node in the graph's node order.
+
+        Parameters
+        ----------
+        n_clusters : int
+            Number of clusters, from 1 to the number of bottom communities.
         """
         self._check_fitted()
         return cut_linkage(self.linkage_, n_clusters)[self.labels_]
@@ -213,6 +218,15 @@ class HierarchyMixin:
 
         For a balanced binary hierarchy depth ``l`` gives ``2**l`` clusters; a bottom
         community shallower than ``depth`` keeps its own label.
+
+        Parameters
+        ----------
+        depth : int
+            Depth in the dendrogram (0 = one cluster).
+
+        Returns
+        -------
+        numpy.ndarray of int64
         """
         self._check_fitted()
         return labels_at_tree_depth(self.linkage_, depth)[self.labels_]
@@ -228,6 +242,17 @@ class HierarchyMixin:
 
         Leaves are labelled ``"c (size)"``. Extra keyword arguments go to
         :func:`scipy.cluster.hierarchy.dendrogram`; returns its dictionary.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (default: the current axes).
+        **kwargs
+            Passed to :func:`scipy.cluster.hierarchy.dendrogram`.
+
+        Returns
+        -------
+        dict
         """
         self._check_fitted()
         import matplotlib.pyplot as plt

@@ -277,5 +277,15 @@ class LocalClustering(BaseClusterer):
         return self
 
     def fit_predict(self, graph: Any, seed: Any, noisy_labels: Any = None) -> np.ndarray:
-        """Fit and return ``labels_`` (1 = in the cluster)."""
+        """Fit and return ``labels_`` (1 = in the cluster).
+
+        Parameters
+        ----------
+        graph, seed, noisy_labels
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+        """
         return self.fit(graph, seed, noisy_labels).labels_

@@ -15,6 +15,11 @@ __all__ = ["sweep_cut", "sweep_cut_batch", "conductance", "SweepCut"]
 class SweepCut:
     """Result of :func:`sweep_cut`; unpacks as ``cluster, conductance``.
 
+    Parameters
+    ----------
+    cluster, conductance, indices, order, profile
+        The attributes below, as :func:`sweep_cut` computes them.
+
     Attributes
     ----------
     cluster : ndarray
