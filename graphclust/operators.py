@@ -667,7 +667,7 @@ def _with_diagonal_gpu(A: Any) -> tuple[Any, Any]:  # pragma: no cover - needs a
 
 @protocol_docstrings
 class ProductOperator:
-    """The composition ``A_1 A_2 ... A_m`` (applied right to left), e.g. ``D^{-1/2} A D^{-1/2}``.
+    """The composition of operators ``A_1``, ..., ``A_m`` (applied right to left), e.g. ``D^{-1/2} A D^{-1/2}``.
 
     Parameters
     ----------

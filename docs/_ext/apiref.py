@@ -45,12 +45,17 @@ def write_pages(outdir: Path) -> list[str]:
     from graphclust._discovery import public_modules
 
     modules = public_modules(strict=True)
+    # A module named like a public function of its package (graphclust.datasets.sbm, the
+    # module, beside graphclust.datasets.sbm, the function) is described without an index
+    # entry, so that the name links to the function.
+    object_names = {f"{m.name}.{n}" for m in modules for n in m.members}
     canonical: dict[int, str] = {}
     pages: dict[str, str] = {}
     for m in modules:
-        lines = [HEADER, _title(f"``{m.name}``"), "", f".. automodule:: {m.name}", "   :no-members:",
-                 "   :no-index:" if m.name == "graphclust" else "", "",
-                 f".. currentmodule:: {m.name}", ""]
+        lines = [HEADER, _title(f"``{m.name}``"), "", f".. automodule:: {m.name}", "   :no-members:"]
+        if m.name in object_names:
+            lines.append("   :no-index:")
+        lines += ["", f".. currentmodule:: {m.name}", ""]
         own, aliases = [], []
         for n in m.members:
             obj = getattr(m.module, n)

@@ -1,7 +1,7 @@
 """Exact average linkage (UPGMA) on between-community edge densities.
 
 Given bottom communities ``C_1..C_K`` of a graph with (weighted) adjacency ``A``, the
-similarity of two disjoint unions of communities ``X`` and ``Y`` is their edge density
+similarity of two disjoint unions of communities ``X`` and ``Y`` is their edge density::
 
     S(X, Y) = W(X, Y) / (|X| |Y|),   W(X, Y) = sum_{i in X, j in Y} A_ij,
 
