@@ -109,8 +109,8 @@ def single_thread(user_api: str | None = "blas") -> Any:
 
     ``user_api="blas"`` limits BLAS/LAPACK only; None limits OpenMP too. graphclust's dense
     work is mostly tall-skinny (n x b blocks with small b): memory-bound, so one thread is as
-    fast as several, while multithreaded OpenBLAS was measured 10-100x slower on a busy
-    2-core machine. numba kernels run on their own threads and are not affected.
+    fast as several, while multithreaded OpenBLAS was measured 10-100x slower when the cores
+    are busy. numba kernels run on their own threads and are not affected.
 
     Parameters
     ----------

@@ -47,7 +47,7 @@ def _named(path: Any, err: Exception) -> Exception:
 
 
 def read_npz(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph | MultiplexGraph:
-    """Read a graph in graphclust's npz format (see ``shared/datasets/README.md``).
+    """Read a graph in graphclust's npz format (the keys below; :func:`write_npz` writes it).
 
     Keys: ``adj_{indptr,indices,data,shape}`` for one relation, or ``rel{i}_*`` plus
     ``relations`` for a multiplex graph; optional ``x_*`` (sparse features) or ``x`` (dense),

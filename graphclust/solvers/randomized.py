@@ -42,8 +42,8 @@ def tall_qr(ns: Any, X: Any) -> Any:
     """Orthonormal factor of the reduced Householder QR of a tall, thin block.
 
     On CPU the QR of an ``n x b`` block with small ``b`` is memory-bound and OpenBLAS's
-    threads only add synchronisation (measured 10x slower with 2 threads than with one on a
-    busy 2-core machine), so it runs single-threaded. On GPU it is ``cupy.linalg.qr``.
+    threads only add synchronisation (measured 10x slower with 2 threads than with one when
+    the cores are busy), so it runs single-threaded. On GPU it is ``cupy.linalg.qr``.
 
     Parameters
     ----------
