@@ -296,5 +296,21 @@ def get_namespace(device: str = "cpu") -> Namespace:
 
 
 def namespace_of(*arrays: Any) -> Namespace:
-    """Namespace of the device the given arrays live on (GPU if any of them is a CuPy object)."""
+    """Namespace of the device the given arrays live on (GPU if any of them is a CuPy object).
+
+    Parameters
+    ----------
+    *arrays : array, sparse matrix or None
+        Arrays of either device (None entries are ignored).
+
+    Returns
+    -------
+    Namespace
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> namespace_of(np.zeros(2), None).name
+    'cpu'
+    """
     return get_namespace("cuda" if any(is_cupy_array(a) for a in arrays if a is not None) else "cpu")

@@ -103,7 +103,18 @@ class _NodeSetGraph:
         return self.features is not None
 
     def ids(self, index: Any) -> np.ndarray:
-        """Map internal node indices (0..n-1) to the original node ids."""
+        """Map internal node indices (0..n-1) to the original node ids.
+
+        Parameters
+        ----------
+        index : int or array_like of int
+            Internal node indices.
+
+        Returns
+        -------
+        numpy.ndarray
+            The original ids (the indices themselves when the graph has none).
+        """
         index = np.asarray(index)
         if self.node_ids is None:
             return index
@@ -115,6 +126,17 @@ class _NodeSetGraph:
         For a graph with original ids (networkx input) ``nodes`` are those ids; otherwise
         indices in ``[0, n)``. One node or a sequence / set of nodes; unknown ids and
         out-of-range indices raise ValueError naming them.
+
+        Parameters
+        ----------
+        nodes : node id, index, or a sequence / set of them
+            The nodes.
+        name : str, default "nodes"
+            Parameter name used in error messages.
+
+        Returns
+        -------
+        numpy.ndarray of int64
         """
         from .validation import check_seeds
 
@@ -140,7 +162,13 @@ class _NodeSetGraph:
         return out
 
     def to(self, device: str) -> Any:
-        """Copy of the graph on ``device`` ("cpu", "cuda" or "auto"); self if already there."""
+        """Copy of the graph on ``device`` ("cpu", "cuda" or "auto"); self if already there.
+
+        Parameters
+        ----------
+        device : {"cpu", "cuda", "auto"}
+            Target device.
+        """
         device = resolve_device(device)
         if device == self.device:
             return self

@@ -32,10 +32,10 @@ def _parameters(func) -> list[str] | None:
         sig = inspect.signature(func)
     except (TypeError, ValueError):  # a builtin without a signature
         return None
-    # a leading underscore marks a private field of a record (set by the library, never by a user)
+    # a leading underscore marks a private field of a record (set by the library, never by a user);
+    # ``*args`` / ``**kwargs`` are documented under their bare names, as numpydoc reads them
     return [p.name for p in sig.parameters.values()
-            if p.name not in ("self", "cls") and not p.name.startswith("_")
-            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            if p.name not in ("self", "cls") and not p.name.startswith("_")]
 
 
 def _is_record(cls: type) -> bool:
@@ -81,8 +81,9 @@ def test_the_walk_finds_the_public_api():
 @pytest.mark.parametrize("name,obj", OBJECTS, ids=[n for n, _ in OBJECTS])
 def test_public_callable_documents_its_parameters(name, obj):
     if isinstance(obj, type):
-        init = obj.__init__
-        params = [] if init is object.__init__ else _parameters(init)
+        # the constructor is graphclust's own (an exception's or a Protocol's is Python's)
+        own = (getattr(obj.__init__, "__module__", None) or "").startswith("graphclust")
+        params = _parameters(obj.__init__) if own else []
         problems = _check(name, obj, inspect.getdoc(obj), params, record=_is_record(obj))
     else:
         func = _target(obj)
@@ -91,16 +92,23 @@ def test_public_callable_documents_its_parameters(name, obj):
 
 
 def _public_methods():
+    """Public methods of the public classes, inherited ones included (from graphclust's own
+    bases only: scikit-learn's and torch's methods are theirs)."""
     out = []
     for name, cls in public_objects():
         if not isinstance(cls, type):
             continue
-        for mname, member in vars(cls).items():
-            if mname.startswith("_"):
+        seen = set()
+        for klass in inspect.getmro(cls):
+            if not klass.__module__.startswith("graphclust"):
                 continue
-            func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
-            if inspect.isfunction(func):
-                out.append((f"{name}.{mname}", cls, mname, func))
+            for mname, member in vars(klass).items():
+                if mname.startswith("_") or mname in seen:
+                    continue
+                seen.add(mname)
+                func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+                if inspect.isfunction(func):
+                    out.append((f"{name}.{mname}", cls, mname, func))
     return out
 
 

@@ -217,6 +217,7 @@ class PamCLoss(nn.Module):
         self.eps = check_scalar(eps, "eps", low=0, low_inclusive=False)
 
     def extra_repr(self) -> str:
+        """The settings shown in the module's repr."""
         return f"tau={self.tau}, assignment={self.assignment!r}"
 
     def positive(self, z: Any, adjacency: Any) -> Any:
