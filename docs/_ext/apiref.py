@@ -114,7 +114,18 @@ def _on_builder_inited(app: Sphinx) -> None:
     write_pages(Path(app.srcdir) / "api")
 
 
+def _skip_foreign_member(app, what, name, obj, skip, options):
+    """Leave out members a class inherits (or gets generated) from scikit-learn or torch:
+    ``set_fit_request``, ``get_metadata_routing``, ``Module.train``... are documented there."""
+    func = getattr(obj, "__func__", obj)
+    module = getattr(func, "__module__", None) or ""
+    if what == "class" and module.split(".")[0] in {"sklearn", "torch"}:
+        return True
+    return None
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("autodoc-skip-member", _skip_foreign_member)
     # before autosummary's own builder-inited handler (priority 500), which reads these pages
     app.connect("builder-inited", _on_builder_inited, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,8 @@
 """Pairwise aggregation by compatible weighted matching, composed into aggregates of up to 4.
 
 One *pass* matches the unknowns of ``A`` on weights compatible with the smooth vector ``w``
-(:mod:`.matching`), builds the pairwise prolongator (:mod:`.prolongation`) and forms the
+(:mod:`graphclust.amg.matching`), builds the pairwise prolongator
+(:mod:`graphclust.amg.prolongation`) and forms the
 Galerkin operator ``PᵀAP`` and the restricted vector ``Pᵀw``. A *level* of the hierarchy is
 ``passes`` such passes (BootCMatch's ``aggr_sweeps + 1``; the shipped setting is 2, hence
 aggregates of at most 4 unknowns).
