@@ -66,6 +66,21 @@ def resolve_device(device: str | None) -> str:
     """Map ``"cpu"``, ``"cuda"``, ``"auto"`` or None (= ``"cpu"``) to ``"cpu"`` or ``"cuda"``.
 
     ``"cuda"`` without CuPy or a device raises a clear error instead of failing later.
+
+    Parameters
+    ----------
+    device : {"cpu", "cuda", "auto"} or None
+        Requested device; ``"auto"`` picks ``"cuda"`` when CuPy and a device answer.
+
+    Returns
+    -------
+    str
+        ``"cpu"`` or ``"cuda"``.
+
+    Examples
+    --------
+    >>> resolve_device(None)
+    'cpu'
     """
     if device is None:
         return "cpu"
@@ -94,8 +109,24 @@ def single_thread(user_api: str | None = "blas") -> Any:
 
     ``user_api="blas"`` limits BLAS/LAPACK only; None limits OpenMP too. graphclust's dense
     work is mostly tall-skinny (n x b blocks with small b): memory-bound, so one thread is as
-    fast as several, while multithreaded OpenBLAS was measured 10-100x slower on a busy
-    2-core machine. numba kernels run on their own threads and are not affected.
+    fast as several, while multithreaded OpenBLAS was measured 10-100x slower when the cores
+    are busy. numba kernels run on their own threads and are not affected.
+
+    Parameters
+    ----------
+    user_api : {"blas", None}, default "blas"
+        Which native pools to limit (threadpoolctl's ``user_api``; None: all of them).
+
+    Returns
+    -------
+    context manager
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with single_thread():
+    ...     float(np.ones((4, 4)).sum())
+    16.0
     """
     return _threadpool_controller().limit(limits=1, user_api=user_api)
 
@@ -130,7 +161,23 @@ def single_thread_if_small(n: int, threshold: int = SMALL_PROBLEM_ROWS) -> Any:
 
 
 def is_cupy_array(x: Any) -> bool:
-    """True for cupy arrays and cupyx sparse matrices (without importing CuPy)."""
+    """True for cupy arrays and cupyx sparse matrices (without importing CuPy).
+
+    Parameters
+    ----------
+    x : object
+        Anything.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_cupy_array(np.zeros(2))
+    False
+    """
     mod = type(x).__module__
     return mod.startswith("cupy") or mod.startswith("cupyx")
 
@@ -157,7 +204,15 @@ class Namespace:
         return self.name == "cuda"
 
     def asarray(self, x: Any, dtype: Any = None) -> Any:
-        """Dense array on this device (copies across devices when needed)."""
+        """Dense array on this device (copies across devices when needed).
+
+        Parameters
+        ----------
+        x : array_like
+            Data, on either device.
+        dtype : numpy dtype, optional
+            dtype of the result.
+        """
         if self.is_gpu:
             return self.xp.asarray(x, dtype=dtype)
         if is_cupy_array(x):
@@ -165,11 +220,23 @@ class Namespace:
         return np.asarray(x, dtype=dtype)
 
     def to_numpy(self, x: Any) -> np.ndarray:
-        """Host numpy copy (or view) of a dense array from either device."""
+        """Host numpy copy (or view) of a dense array from either device.
+
+        Parameters
+        ----------
+        x : array
+            numpy or CuPy array.
+        """
         return x.get() if is_cupy_array(x) else np.asarray(x)
 
     def to_sparse(self, A: Any) -> Any:
-        """CSR matrix of ``A`` on this device (scipy ``csr_array`` on CPU, cupyx ``csr_matrix`` on GPU)."""
+        """CSR matrix of ``A`` on this device (scipy ``csr_array`` on CPU, cupyx ``csr_matrix`` on GPU).
+
+        Parameters
+        ----------
+        A : sparse matrix or array_like
+            scipy / cupyx sparse matrix or dense array, on either device.
+        """
         if self.is_gpu:
             if is_cupy_array(A):
                 return A.tocsr() if hasattr(A, "tocsr") else self.sparse.csr_matrix(A)
@@ -180,17 +247,38 @@ class Namespace:
         return sp.csr_array(A)
 
     def standard_normal(self, rng: np.random.Generator, shape: tuple, dtype: Any = np.float64) -> Any:
-        """Gaussian block drawn on the host from ``rng`` and moved here (same numbers on both devices)."""
+        """Gaussian block drawn on the host from ``rng`` and moved here (same numbers on both devices).
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of the numbers.
+        shape : tuple of int
+            Shape of the block.
+        dtype : numpy dtype, default float64
+            dtype of the block.
+        """
         return self.asarray(rng.standard_normal(shape).astype(dtype, copy=False))
 
     def qr(self, X: Any) -> Any:
-        """Orthonormal basis (reduced QR) of the columns of X."""
+        """Orthonormal basis (reduced QR) of the columns of X.
+
+        Parameters
+        ----------
+        X : array of shape (n, k)
+            Block on this device.
+        """
         return self.xp.linalg.qr(X, mode="reduced")[0]
 
 
 @functools.lru_cache(maxsize=None)
 def get_namespace(device: str = "cpu") -> Namespace:
     """Return the :class:`Namespace` of ``device`` ("cpu", "cuda" or "auto").
+
+    Parameters
+    ----------
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+        The device.
 
     Examples
     --------
@@ -208,5 +296,21 @@ def get_namespace(device: str = "cpu") -> Namespace:
 
 
 def namespace_of(*arrays: Any) -> Namespace:
-    """Namespace of the device the given arrays live on (GPU if any of them is a CuPy object)."""
+    """Namespace of the device the given arrays live on (GPU if any of them is a CuPy object).
+
+    Parameters
+    ----------
+    *arrays : array, sparse matrix or None
+        Arrays of either device (None entries are ignored).
+
+    Returns
+    -------
+    Namespace
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> namespace_of(np.zeros(2), None).name
+    'cpu'
+    """
     return get_namespace("cuda" if any(is_cupy_array(a) for a in arrays if a is not None) else "cpu")

@@ -135,7 +135,19 @@ class BaseClusterer(BaseEstimator):
         return self
 
     def fit_predict(self, graph: Any, features: Any = None) -> np.ndarray:
-        """Fit and return ``labels_`` (one int per node, in the graph's node order)."""
+        """Fit and return ``labels_`` (one int per node, in the graph's node order).
+
+        Parameters
+        ----------
+        graph : graph or path
+            Anything ``fit`` takes (see the estimator).
+        features : array_like or sparse matrix, optional
+            Node features, for methods that use them.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+        """
         return self.fit(graph, features).labels_
 
     def _fit(self, graph: Graph | MultiplexGraph, rng: np.random.Generator | None) -> None:  # pragma: no cover

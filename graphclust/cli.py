@@ -228,6 +228,17 @@ def _cmd_methods(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser of ``graphclust`` (sub-commands ``cluster``, ``datasets``, ``methods``).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["cluster", "spectral", "cora", "-k", "7"]).method
+    'spectral'
+    """
     parser = argparse.ArgumentParser(prog="graphclust", description="Graph clustering with sparse linear algebra.")
     parser.add_argument("--version", action="version", version=f"graphclust {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of any error")

@@ -103,7 +103,18 @@ class _NodeSetGraph:
         return self.features is not None
 
     def ids(self, index: Any) -> np.ndarray:
-        """Map internal node indices (0..n-1) to the original node ids."""
+        """Map internal node indices (0..n-1) to the original node ids.
+
+        Parameters
+        ----------
+        index : int or array_like of int
+            Internal node indices.
+
+        Returns
+        -------
+        numpy.ndarray
+            The original ids (the indices themselves when the graph has none).
+        """
         index = np.asarray(index)
         if self.node_ids is None:
             return index
@@ -115,6 +126,17 @@ class _NodeSetGraph:
         For a graph with original ids (networkx input) ``nodes`` are those ids; otherwise
         indices in ``[0, n)``. One node or a sequence / set of nodes; unknown ids and
         out-of-range indices raise ValueError naming them.
+
+        Parameters
+        ----------
+        nodes : node id, index, or a sequence / set of them
+            The nodes.
+        name : str, default "nodes"
+            Parameter name used in error messages.
+
+        Returns
+        -------
+        numpy.ndarray of int64
         """
         from .validation import check_seeds
 
@@ -140,7 +162,13 @@ class _NodeSetGraph:
         return out
 
     def to(self, device: str) -> Any:
-        """Copy of the graph on ``device`` ("cpu", "cuda" or "auto"); self if already there."""
+        """Copy of the graph on ``device`` ("cpu", "cuda" or "auto"); self if already there.
+
+        Parameters
+        ----------
+        device : {"cpu", "cuda", "auto"}
+            Target device.
+        """
         device = resolve_device(device)
         if device == self.device:
             return self
@@ -324,7 +352,17 @@ class MultiplexGraph(_NodeSetGraph):
         return [_edge_count(A, False) for A in self.relations]
 
     def relation_index(self, relation: int | str) -> int:
-        """Position of ``relation`` (its name or its index); a ValueError for an unknown one."""
+        """Position of ``relation`` (its name or its index); a ValueError for an unknown one.
+
+        Parameters
+        ----------
+        relation : int or str
+            Relation name or index.
+
+        Returns
+        -------
+        int
+        """
         if isinstance(relation, str):
             try:
                 return self.relation_names.index(relation)
@@ -340,11 +378,31 @@ class MultiplexGraph(_NodeSetGraph):
         return i % self.n_relations
 
     def adjacency(self, relation: int | str) -> Any:
-        """The CSR adjacency of one relation (by name or index)."""
+        """The CSR adjacency of one relation (by name or index).
+
+        Parameters
+        ----------
+        relation : int or str
+            Relation name or index.
+
+        Returns
+        -------
+        sparse matrix
+        """
         return self.relations[self.relation_index(relation)]
 
     def degrees(self, relation: int | str | None = None) -> Any:
-        """Weighted degrees of one relation, or a list with those of every relation (None)."""
+        """Weighted degrees of one relation, or a list with those of every relation (None).
+
+        Parameters
+        ----------
+        relation : int, str or None, default None
+            Relation name or index; None for all of them.
+
+        Returns
+        -------
+        array or list of arrays
+        """
         from .sparse import degrees
 
         if relation is None:
@@ -387,7 +445,17 @@ class MultiplexGraph(_NodeSetGraph):
         return WeightedSum(mats, weights)
 
     def graph(self, relation: int | str) -> Graph:
-        """One relation as a :class:`Graph` sharing features, labels and node ids."""
+        """One relation as a :class:`Graph` sharing features, labels and node ids.
+
+        Parameters
+        ----------
+        relation : int or str
+            Relation name or index.
+
+        Returns
+        -------
+        Graph
+        """
         i = self.relation_index(relation)
         return Graph(self.relations[i], self.features, self.labels, self.node_ids, self.relation_names[i])
 

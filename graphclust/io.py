@@ -47,7 +47,7 @@ def _named(path: Any, err: Exception) -> Exception:
 
 
 def read_npz(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph | MultiplexGraph:
-    """Read a graph in graphclust's npz format (see ``shared/datasets/README.md``).
+    """Read a graph in graphclust's npz format (the keys below; :func:`write_npz` writes it).
 
     Keys: ``adj_{indptr,indices,data,shape}`` for one relation, or ``rel{i}_*`` plus
     ``relations`` for a multiplex graph; optional ``x_*`` (sparse features) or ``x`` (dense),
@@ -55,6 +55,7 @@ def read_npz(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph | Mu
     use (a malformed file is refused, never read out of bounds); an empty, truncated or
     non-npz file, or one holding Python objects (pickles are never loaded), raises a
     ValueError naming the file.
+
     Parameters
     ----------
     path : str or os.PathLike
@@ -129,6 +130,13 @@ def read_mtx(path: str | os.PathLike, *, symmetrize: bool = False) -> Graph:
     """Read a MatrixMarket file (``.mtx``, optionally gzipped) as a graph.
 
     Complex matrices are refused (the imaginary part is never dropped).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    symmetrize : bool, default False
+        Make a one-triangle or directed matrix symmetric (``max(A, A.T)``) instead of refusing it.
 
     Examples
     --------
@@ -260,6 +268,8 @@ def read_edgelist(
 
     Parameters
     ----------
+    path : str or os.PathLike
+        The file (``.gz`` is decompressed).
     delimiter : str, optional
         Default: ``","`` for .csv, tab for .tsv, any whitespace otherwise.
     comments : str
@@ -358,6 +368,13 @@ def read(path: str | os.PathLike, **kwargs: Any) -> Graph | MultiplexGraph:
 
     ``.npz`` → :func:`read_npz`; ``.mtx`` → :func:`read_mtx`; ``.txt``, ``.csv``, ``.tsv``,
     ``.edges``, ``.el`` (optionally ``.gz``) → :func:`read_edgelist`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    **kwargs
+        Passed to the reader (e.g. ``symmetrize=True``, ``delimiter=";"``).
 
     Examples
     --------

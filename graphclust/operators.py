@@ -65,6 +65,7 @@ __all__ = [
     "operator_astype",
     "apply",
     "sparse_matrix_of",
+    "protocol_docstrings",
 ]
 
 
@@ -77,7 +78,87 @@ class Operator(Protocol):
     device: str
 
     def matmat(self, X: Any, out: Any = None) -> Any:  # pragma: no cover - protocol
+        """``self @ X`` for a dense block ``X`` of ``shape[1]`` rows (or a vector).
+
+        Parameters
+        ----------
+        X : array of shape (shape[1], k) or (shape[1],)
+            Dense block on the operator's device.
+        out : array of shape (shape[0], k), optional
+            Where to write the result (no new array is allocated then).
+
+        Returns
+        -------
+        array of shape (shape[0], k) or (shape[0],)
+            ``out`` when given.
+        """
         ...
+
+
+#: The docstrings of the protocol's methods, given once and shared by every operator class
+#: (:func:`protocol_docstrings`): the methods mean the same thing on every operator.
+_PROTOCOL_DOCS = {
+    "matmat": Operator.matmat.__doc__,
+    "rmatmat": """``self.T @ X`` (the adjoint's product) for a dense block ``X`` of ``shape[0]`` rows.
+
+        Parameters
+        ----------
+        X : array of shape (shape[0], k) or (shape[0],)
+            Dense block on the operator's device.
+
+        Returns
+        -------
+        array of shape (shape[1], k) or (shape[1],)
+        """,
+    "diagonal": """The diagonal of the operator, as a dense vector on its device.
+
+        Returns
+        -------
+        array of shape (min(shape),)
+        """,
+    "astype": """The same operator with values of another dtype (its data converted once).
+
+        Parameters
+        ----------
+        dtype : numpy dtype or str
+            Target dtype, e.g. ``np.float32``.
+
+        Returns
+        -------
+        operator
+            Of the same class.
+        """,
+}
+
+
+def protocol_docstrings(cls: type) -> type:
+    """Class decorator: give the protocol methods of ``cls`` that have no docstring the
+    protocol's own (``matmat``, ``rmatmat``, ``diagonal``, ``astype``).
+
+    Parameters
+    ----------
+    cls : type
+        An operator class implementing (part of) the protocol.
+
+    Returns
+    -------
+    type
+        ``cls``, its undocumented protocol methods documented.
+
+    Examples
+    --------
+    >>> @protocol_docstrings
+    ... class Identity:
+    ...     def matmat(self, X, out=None):
+    ...         return X
+    >>> Identity.matmat.__doc__.split(chr(10))[0]
+    '``self @ X`` for a dense block ``X`` of ``shape[1]`` rows (or a vector).'
+    """
+    for name, doc in _PROTOCOL_DOCS.items():
+        method = cls.__dict__.get(name)
+        if callable(method) and not getattr(method, "__doc__", None):
+            method.__doc__ = doc
+    return cls
 
 
 def is_operator(obj: Any) -> bool:
@@ -152,6 +233,7 @@ def _into(out: Any, Y: Any) -> Any:
     return out
 
 
+@protocol_docstrings
 class SparseOperator:
     """A scipy or cupyx sparse matrix (any format; stored as CSR) as an operator.
 
@@ -208,6 +290,7 @@ class SparseOperator:
         return f"SparseOperator(shape={self.shape}, nnz={int(self.matrix.nnz)}, dtype={self.dtype}, device={self.device!r})"
 
 
+@protocol_docstrings
 class DenseOperator:
     """A dense 2-D numpy or cupy array as an operator (small problems and tests).
 
@@ -243,6 +326,7 @@ class DenseOperator:
         return self if dtype == self.dtype else DenseOperator(self.matrix.astype(dtype))
 
 
+@protocol_docstrings
 class LinearOperatorAdapter:
     """A scipy :class:`~scipy.sparse.linalg.LinearOperator` as an operator (CPU).
 
@@ -279,6 +363,7 @@ class LinearOperatorAdapter:
         return self if dtype == self.dtype else LinearOperatorAdapter(self.linear_operator, dtype)
 
 
+@protocol_docstrings
 class FunctionOperator:
     """An operator given by functions ``X -> A @ X`` (and optionally ``X -> A^H @ X``).
 
@@ -334,6 +419,7 @@ class FunctionOperator:
         return self._rmatmat(X)
 
 
+@protocol_docstrings
 class WeightedSum:
     """``sum_i w_i A_i`` over one node set, applied term by term: nothing is re-summed.
 
@@ -430,6 +516,7 @@ class WeightedSum:
         return WeightedSum([operator_astype(op, dtype) for op in self.operators], self.weights)
 
 
+@protocol_docstrings
 class ShiftedOperator:
     """``scale * (A - shift * I)`` for a square operator ``A``; both numbers settable.
 
@@ -578,8 +665,9 @@ def _with_diagonal_gpu(A: Any) -> tuple[Any, Any]:  # pragma: no cover - needs a
     return P, diag
 
 
+@protocol_docstrings
 class ProductOperator:
-    """The composition ``A_1 A_2 ... A_m`` (applied right to left), e.g. ``D^{-1/2} A D^{-1/2}``.
+    """The composition of operators ``A_1``, ..., ``A_m`` (applied right to left), e.g. ``D^{-1/2} A D^{-1/2}``.
 
     Parameters
     ----------
@@ -624,6 +712,7 @@ class ProductOperator:
         return ProductOperator([operator_astype(op, dtype) for op in self.operators])
 
 
+@protocol_docstrings
 class LowRankOperator:
     """``U diag(s) V^T`` kept as its factors: ``O((n + m) r)`` memory, never densified.
 

@@ -80,12 +80,42 @@ METHODS: dict[str, MethodInfo] = {
 
 
 def names(kind: str | None = None) -> list[str]:
-    """Registered method names, optionally of one kind."""
+    """Registered method names, optionally of one kind.
+
+    Parameters
+    ----------
+    kind : {"partition", "local", "hierarchy"}, optional
+        Only the methods of this kind.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> "s2cag" in names() and names("local") == ["local"]
+    True
+    """
     return [n for n, m in METHODS.items() if kind is None or m.kind == kind]
 
 
 def get(name: str) -> MethodInfo:
-    """The :class:`MethodInfo` of ``name``; a clear error lists the known names."""
+    """The :class:`MethodInfo` of ``name``; a clear error lists the known names.
+
+    Parameters
+    ----------
+    name : str
+        Registered method name (see :func:`names`).
+
+    Returns
+    -------
+    MethodInfo
+
+    Examples
+    --------
+    >>> get("spectral").kind
+    'partition'
+    """
     try:
         return METHODS[name]
     except KeyError:
@@ -93,5 +123,21 @@ def get(name: str) -> MethodInfo:
 
 
 def load(name: str) -> type:
-    """The estimator class registered as ``name``."""
+    """The estimator class registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Registered method name (see :func:`names`).
+
+    Returns
+    -------
+    type
+        The estimator class, imported on this call.
+
+    Examples
+    --------
+    >>> load("spectral").__name__
+    'SpectralClustering'
+    """
     return get(name).load()

@@ -479,6 +479,17 @@ def product_nnz_bound(A: Any, B: Any) -> int:
     Row ``i`` of ``A @ B`` has at most ``min(sum_{k in row i of A} nnz(B[k]), B.shape[1])``
     entries: the bound is the structural fill-in, reached when no product cancels.
 
+    Parameters
+    ----------
+    A : sparse matrix of shape (n, m)
+        Left factor (CSR).
+    B : sparse matrix of shape (m, p)
+        Right factor (CSR).
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> import scipy.sparse as sp

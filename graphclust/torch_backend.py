@@ -124,6 +124,15 @@ def torch_device(device: Any) -> Any:
 def torch_dtype(dtype: Any) -> Any:
     """The torch dtype of ``"float32"`` / ``"float64"`` (or a numpy / torch float dtype).
 
+    Parameters
+    ----------
+    dtype : str, numpy dtype or torch dtype
+        A float dtype (float32 or float64).
+
+    Returns
+    -------
+    torch.dtype
+
     Examples
     --------
     >>> torch_dtype("float32")

@@ -41,6 +41,19 @@ def check_scalar(
 
     Returns the value converted to ``kind``.
 
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name : str
+        Parameter name used in the error message.
+    kind : {float, int}, default float
+        The type the value must be (and is converted to); ``bool`` is refused for both.
+    low, high : float, optional
+        Bounds of the allowed range (None: unbounded on that side).
+    low_inclusive, high_inclusive : bool, default True
+        Whether each bound itself is allowed.
+
     Examples
     --------
     >>> check_scalar(0.5, "alpha", low=0, high=1)
@@ -70,6 +83,15 @@ def check_scalar(
 def check_n_clusters(n_clusters: Any, n_nodes: int, name: str = "n_clusters") -> int:
     """Check that ``n_clusters`` is an integer in ``[1, n_nodes]``.
 
+    Parameters
+    ----------
+    n_clusters : object
+        The requested number of clusters.
+    n_nodes : int
+        Number of nodes of the graph (the largest allowed value).
+    name : str, default "n_clusters"
+        Parameter name used in the error message.
+
     Examples
     --------
     >>> check_n_clusters(3, 10)
@@ -81,6 +103,15 @@ def check_n_clusters(n_clusters: Any, n_nodes: int, name: str = "n_clusters") ->
 def check_bool(value: Any, name: str, *, allow_int: bool = False) -> Any:
     """Check a flag: ``True`` / ``False`` (numpy bools too); ints >= 0 with ``allow_int``
     (verbosity levels). A string such as ``"False"`` is truthy in Python, so it is refused.
+
+    Parameters
+    ----------
+    value : object
+        The flag to check.
+    name : str
+        Parameter name used in the error message.
+    allow_int : bool, default False
+        Also accept non-negative integers (returned as int), as verbosity levels are.
 
     Examples
     --------
@@ -150,7 +181,27 @@ def check_labels(labels: Any, name: str = "labels", n_nodes: int | None = None) 
 
 
 def check_choice(value: Any, name: str, choices: tuple) -> Any:
-    """Check that ``value`` is one of ``choices``."""
+    """Check that ``value`` is one of ``choices``.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name : str
+        Parameter name used in the error message.
+    choices : tuple
+        The allowed values.
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+
+    Examples
+    --------
+    >>> check_choice("flow", "method", ("flow", "pagerank"))
+    'flow'
+    """
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}.")
     return value
@@ -160,6 +211,15 @@ def check_seeds(seeds: Any, n_nodes: int, name: str = "seeds") -> np.ndarray:
     """Check seed nodes: one int or a 1-D sequence of ints in ``[0, n_nodes)``, at least one.
 
     Returns an int64 array (duplicates kept in order; callers decide what they mean).
+
+    Parameters
+    ----------
+    seeds : int or sequence of int
+        Seed node index or indices.
+    n_nodes : int
+        Number of nodes of the graph.
+    name : str, default "seeds"
+        Parameter name used in the error message.
 
     Examples
     --------
@@ -186,7 +246,28 @@ def check_seeds(seeds: Any, n_nodes: int, name: str = "seeds") -> np.ndarray:
 
 
 def check_node_vector(x: Any, n_nodes: int, name: str, dtype: Any = np.float64) -> np.ndarray:
-    """Check a per-node vector of length ``n_nodes`` with finite entries; returns a new array."""
+    """Check a per-node vector of length ``n_nodes`` with finite entries; returns a new array.
+
+    Parameters
+    ----------
+    x : array_like of shape (n_nodes,)
+        The per-node values.
+    n_nodes : int
+        Number of nodes of the graph.
+    name : str
+        Parameter name used in the error message.
+    dtype : numpy dtype, default float64
+        dtype of the returned copy.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_nodes,)
+
+    Examples
+    --------
+    >>> check_node_vector([1, 2, 3], 3, "weights")
+    array([1., 2., 3.])
+    """
     arr = np.array(x, dtype=dtype, copy=True)
     if arr.ndim != 1 or arr.shape[0] != n_nodes:
         raise ValueError(f"{name} must be a 1-D array with one entry per node ({n_nodes}), got shape {arr.shape}.")
@@ -202,6 +283,13 @@ def check_features(features: Any, n_nodes: int) -> Any:
     take features apart from a graph. Dense input comes back as a 2-D float array (a 1-D
     vector becomes one column; float32 stays float32), sparse input as a float64 CSR matrix
     (canonical, as an adjacency); both stay on their device. ``None`` is returned as is.
+
+    Parameters
+    ----------
+    features : array_like, sparse matrix or None
+        Node features, one row per node (numpy, scipy sparse, CuPy or cupyx).
+    n_nodes : int
+        Number of nodes of the graph.
 
     Examples
     --------
@@ -220,6 +308,15 @@ def check_num_nodes(num_nodes: Any, name: str = "num_nodes", *, hint: str | None
     A count sized from user data (the largest id of an edge list, ``num_nodes=``) goes through
     the memory guard: a graph of 10**12 nodes needs an 8 TB index pointer, which is refused here
     with a :class:`~graphclust.memory.MemoryLimitError` instead of failing inside scipy.
+
+    Parameters
+    ----------
+    num_nodes : object
+        The node count.
+    name : str, default "num_nodes"
+        Parameter name used in the error message.
+    hint : str, optional
+        What to tell the user when the count is refused by the memory guard.
 
     Examples
     --------
@@ -251,6 +348,13 @@ def check_sparse_structure(A: Any, name: str = "adjacency") -> None:
     ``[0, n_minor)``; for COO that every coordinate lies inside the shape. Other formats (LIL,
     DOK, DIA) are checked by scipy on insertion. Raises ValueError (TypeError for non-integer
     index arrays) naming ``name``.
+
+    Parameters
+    ----------
+    A : scipy or cupyx sparse matrix or array
+        The matrix whose index arrays are checked.
+    name : str, default "adjacency"
+        Parameter name used in the error message.
 
     Examples
     --------

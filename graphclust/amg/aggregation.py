@@ -1,7 +1,8 @@
 """Pairwise aggregation by compatible weighted matching, composed into aggregates of up to 4.
 
 One *pass* matches the unknowns of ``A`` on weights compatible with the smooth vector ``w``
-(:mod:`.matching`), builds the pairwise prolongator (:mod:`.prolongation`) and forms the
+(:mod:`graphclust.amg.matching`), builds the pairwise prolongator
+(:mod:`graphclust.amg.prolongation`) and forms the
 Galerkin operator ``PᵀAP`` and the restricted vector ``Pᵀw``. A *level* of the hierarchy is
 ``passes`` such passes (BootCMatch's ``aggr_sweeps + 1``; the shipped setting is 2, hence
 aggregates of at most 4 unknowns).
@@ -25,7 +26,19 @@ STAGNATION_FACTOR = 100
 
 @dataclass
 class CoarseLevel:
-    """Result of :func:`coarsen`: prolongator, coarse operator and coarse smooth vector."""
+    """Result of :func:`coarsen`: prolongator, coarse operator and coarse smooth vector.
+
+    Parameters
+    ----------
+    P : sparse matrix
+        Prolongator from the coarse level to the fine one.
+    A : sparse matrix
+        Coarse operator ``P.T A P``.
+    w : array
+        Coarse smooth vector.
+    stagnated : bool
+        The pass reduced the size too little (coarsening stops).
+    """
 
     P: Any
     A: Any

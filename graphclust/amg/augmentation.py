@@ -133,6 +133,17 @@ def _bag(X: Any) -> AttributeVertices:
 def augment(adjacency: Any, attributes: AttributeVertices) -> sp.csr_array:
     """``[[A, B], [Bᵀ, 0]]``: the graph with its attribute vertices appended.
 
+    Parameters
+    ----------
+    adjacency : sparse matrix of shape (n, n)
+        Adjacency of the graph.
+    attributes : AttributeVertices
+        The attribute vertices and their edges (:func:`encode_attributes`).
+
+    Returns
+    -------
+    scipy.sparse.csr_array of shape (n + m, n + m)
+
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
@@ -150,6 +161,19 @@ def supernode_features(U: Any, n: int, attributes: AttributeVertices | None) -> 
     Table encodings concatenate ``U[i], U[a_1(i)], ..., U[a_m(i)]`` (the official super-node;
     Euclidean k-means on it is the official "vector-valued distance"); a bag of words appends
     the mean row of the node's attribute vertices (zeros for a node without features).
+
+    Parameters
+    ----------
+    U : array of shape (n + m, k)
+        Embedding of the augmented graph (nodes first, attribute vertices after).
+    n : int
+        Number of graph nodes.
+    attributes : AttributeVertices or None
+        The attribute vertices (None: ``U[:n]`` is returned).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, k')
 
     Examples
     --------

@@ -149,6 +149,14 @@ def bootstrap(
     Parameters are those of :func:`smooth_vectors` (``A`` already an SPD CSR matrix on its
     device).
 
+    Parameters
+    ----------
+    A : sparse matrix of shape (n, n)
+        Symmetric positive definite CSR matrix (e.g. :func:`laplacian_spd` of a graph), on its
+        device.
+    max_hierarchies, target_rate, solver_iters, composite, max_levels, max_coarse, passes, smoother, coarse_solver, coarse_iters, matching, random_state, verbose
+        As in :func:`smooth_vectors`.
+
     Returns
     -------
     W : array (n, J + 1)

@@ -81,7 +81,20 @@ class CompositeSolver:
         return self.hierarchies[0].shape
 
     def apply(self, x: Any, b: Any) -> Any:
-        """One composite iteration on ``A x = b`` from ``x`` (in place)."""
+        """One composite iteration on ``A x = b`` from ``x`` (in place).
+
+        Parameters
+        ----------
+        x : array
+            Current iterate, updated in place.
+        b : array
+            Right-hand side.
+
+        Returns
+        -------
+        array
+            ``x``.
+        """
         return composite_apply(self.hierarchies, x, b, self.kind)
 
     def as_preconditioner(self) -> Any:

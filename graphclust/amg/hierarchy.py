@@ -35,7 +35,19 @@ COARSE_SOLVERS = ("dense", "gauss_seidel")
 @dataclass
 class Level:
     """One level: its operator ``A``, the prolongator ``P`` to it from the coarser level below
-    (None on the coarsest), ``R = Pᵀ`` stored as CSR, and the l1-Jacobi diagonal if used."""
+    (None on the coarsest), ``R = Pᵀ`` stored as CSR, and the l1-Jacobi diagonal if used.
+
+    Parameters
+    ----------
+    A : sparse matrix
+        The operator of this level (CSR).
+    P : sparse matrix or None
+        Prolongator from the next coarser level to this one (None on the coarsest).
+    R : sparse matrix or None
+        Restriction ``P.T`` stored as CSR.
+    d : array or None
+        l1-Jacobi diagonal of ``A`` when that smoother is used.
+    """
 
     A: Any
     P: Any = None

@@ -74,6 +74,15 @@ def pairwise_prolongator(mate: Any, w: Any) -> Any:
 def aggregates_of(P: Any) -> np.ndarray:
     """Aggregate index of every fine unknown of a one-non-zero-per-row prolongator (-1: none).
 
+    Parameters
+    ----------
+    P : sparse matrix
+        Prolongator with at most one non-zero per row.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+
     Examples
     --------
     >>> import numpy as np

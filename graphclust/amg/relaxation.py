@@ -60,6 +60,15 @@ def gauss_seidel(A: Any, x: np.ndarray, b: np.ndarray, *, sweep: str = "forward"
 def l1_diagonal(A: Any) -> Any:
     """``d_i = sum_j |a_ij|`` (the l1-Jacobi diagonal), on the device of ``A``.
 
+    Parameters
+    ----------
+    A : sparse matrix
+        CSR matrix on its device.
+
+    Returns
+    -------
+    array
+
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp

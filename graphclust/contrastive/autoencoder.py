@@ -32,7 +32,7 @@ def _mlp(sizes: Sequence[int]) -> nn.Sequential:
 
 
 def build_autoencoder(n_features: int, hidden: Sequence[int], embedding_dim: int) -> tuple[nn.Sequential, nn.Sequential]:
-    """Encoder ``n_features -> hidden... -> embedding_dim`` and the mirrored decoder.
+    """Encoder from ``n_features`` through the ``hidden`` widths to ``embedding_dim``, and the mirrored decoder.
 
     Parameters
     ----------

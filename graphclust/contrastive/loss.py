@@ -233,15 +233,32 @@ class PamCLoss(nn.Module):
         self.eps = check_scalar(eps, "eps", low=0, low_inclusive=False)
 
     def extra_repr(self) -> str:
+        """The settings shown in the module's repr."""
         return f"tau={self.tau}, assignment={self.assignment!r}, center={self.center}"
 
     def positive(self, z: Any, adjacency: Any) -> Any:
-        """``L_pos = -(1/N) sum_i log(pos_i + 1e-10)``."""
+        """``L_pos = -(1/N) sum_i log(pos_i + 1e-10)``.
+
+        Parameters
+        ----------
+        z : tensor (N, d)
+            Embeddings.
+        adjacency : Graph, scipy sparse matrix or torch sparse tensor
+            The propagated adjacency ``B`` (N x N).
+        """
         rows, cols, vals = edge_list(adjacency, z.shape[0], device=z.device, dtype=z.dtype)
         return -torch.log(positive_sums(z, rows, cols, vals, self.tau, self.eps) + 1e-10).mean()
 
     def negative(self, z: Any, q: Any) -> Any:
-        """``L_neg = (1/K) sum_k log(sum_l exp(tau s~(c_k, c_l)) + 1e-10)``, self-pair ``e^0`` included."""
+        """``L_neg = (1/K) sum_k log(sum_l exp(tau s~(c_k, c_l)) + 1e-10)``, self-pair ``e^0`` included.
+
+        Parameters
+        ----------
+        z : tensor (N, d)
+            Embeddings.
+        q : tensor (N, K)
+            Soft cluster assignments (they define the meta-nodes ``c_k``).
+        """
         C = _normalize(meta_nodes(z, q, self.assignment), self.eps)
         S = C @ C.T
         S = S * (1.0 - torch.eye(S.shape[0], dtype=S.dtype, device=S.device))  # s~_kk = 0
@@ -387,5 +404,15 @@ class FullNegativeLoss(nn.Module):
         self.eps = eps
 
     def forward(self, z: Any, q: Any, adjacency: Any) -> Any:
-        """The loss (``q`` is ignored)."""
+        """The loss (``q`` is ignored).
+
+        Parameters
+        ----------
+        z : tensor (N, d)
+            Embeddings.
+        q : tensor or None
+            Ignored (the loss of the full-negative parent has no cluster term).
+        adjacency : Graph, scipy sparse matrix or torch sparse tensor
+            The propagated adjacency ``B`` (N x N).
+        """
         return full_negative_loss(z, adjacency, self.tau, block_size=self.block_size, eps=self.eps)

@@ -63,6 +63,27 @@ def dataset_path(name: str, data_home: str | os.PathLike | None = None) -> Path:
 
     Search order: ``data_home``, the ``GRAPHCLUST_DATA`` environment variable, the datasets
     shipped in the package. ``name`` may also be a path to an npz file.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name (see :data:`KNOWN`) or a path to an npz file.
+    data_home : path, optional
+        Folder searched first.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming the folders searched and how to add the file.
+
+    Examples
+    --------
+    >>> dataset_path("cora").name
+    'cora.npz'
     """
     p = Path(name)
     if p.suffix == ".npz":

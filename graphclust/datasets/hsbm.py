@@ -42,6 +42,17 @@ def tree_lca_depths(depth: int, n_child: int = 2) -> np.ndarray:
     Leaves are numbered left to right; two leaves share their depth-``l`` ancestor iff their
     indices agree after integer division by ``n_child ** (depth - l)``.
 
+    Parameters
+    ----------
+    depth : int
+        Depth of the tree (``n_child ** depth`` leaves).
+    n_child : int, default 2
+        Children of every internal node.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (L, L)
+
     Examples
     --------
     >>> tree_lca_depths(2).tolist()
@@ -148,6 +159,17 @@ def labels_by_depth(labels: Any, lca_depth: Any) -> np.ndarray:
 def a_to_p(a: Any, n_nodes: int) -> np.ndarray:
     """Edge probabilities ``p_l = a_l log(N) / N`` of the exact-recovery regime.
 
+    Parameters
+    ----------
+    a : array_like of float
+        Scaled probabilities, one per tree depth.
+    n_nodes : int
+        Number of nodes ``N``.
+
+    Returns
+    -------
+    numpy.ndarray
+
     Examples
     --------
     >>> a_to_p([40, 100], 1600).round(4).tolist()
@@ -240,6 +262,23 @@ def btsbm(
     ``p`` (or ``a``) has ``depth + 1`` entries, index 0 for the root (most distant pairs) and
     the last one inside a community. See :func:`hsbm` for the returned graph.
 
+    Parameters
+    ----------
+    depth : int
+        Depth of the tree (``n_child ** depth`` communities).
+    n : int
+        Nodes per community.
+    p : sequence of float, optional
+        Edge probability between two nodes whose lowest common ancestor is at each depth
+        (``depth + 1`` entries, root first).
+    a : sequence of float, optional
+        Probabilities in the exact-recovery scale, ``p = a * log(N) / N`` with ``N`` the node
+    count (give ``p`` or ``a``).
+    n_child : int, default 2
+        Children of every internal node of the tree.
+    random_state : None, int or Generator
+        Seed of the sample.
+
     Examples
     --------
     >>> from graphclust.datasets.hsbm import btsbm
@@ -258,6 +297,15 @@ def load_lca_matrix(path: str | os.PathLike) -> np.ndarray:
 
     The format of the unbalanced-tree examples of the official bottom-up code
     (``example1_group_matrix.csv``). The matrix is validated as a tree.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text file.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (L, L)
     """
     M = np.loadtxt(os.fspath(path), delimiter=",", dtype=np.float64, ndmin=2)
     return _check_lca(M)
@@ -281,6 +329,19 @@ def sociopatterns_contact_graph(
     Nodes are the persons sorted by id (``graph.node_ids``); with ``metadata_path`` (rows
     ``id class gender``), ``graph.labels`` are the classes numbered in sorted name order and
     ``graph.meta["class_names"]`` names them. The data itself is not shipped with graphclust.
+
+    Parameters
+    ----------
+    contacts_path : str or os.PathLike
+        The contact file (rows ``t i j Ci Cj``).
+    metadata_path : str or os.PathLike, optional
+        The metadata file (rows ``id class gender``) giving the labels.
+    weight : {"log", "count", "binary"}, default "log"
+        Edge weight from the number of contact windows.
+
+    Returns
+    -------
+    Graph
     """
     import scipy.sparse as sp
 

@@ -13,11 +13,18 @@ from ..validation import check_choice, check_scalar
 from .attributes import ROW_NORMS, reduce_attributes
 from .relations import normalized_relations
 
-__all__ = ["DEMMBase", "is_multiplex_input", "sketch_generators", "sketch_sizes"]
+__all__ = ["DEMMBase", "sketch_generators", "sketch_sizes"]
 
 
 def sketch_sizes(sketch_size: Any, n_relations: int) -> list[int]:
     """One sketch size per relation from an int or a sequence (validated).
+
+    Parameters
+    ----------
+    sketch_size : int or sequence of int
+        One size for every relation, or one per relation.
+    n_relations : int
+        Number of relations.
 
     Examples
     --------
@@ -39,6 +46,19 @@ def sketch_generators(random_state: Any, rng: np.random.Generator, n_relations: 
     With a :class:`~graphclust.seeding.FixedSeed` every relation gets a fresh
     ``default_rng(seed)``, as the official code calls ``clarkson_woodruff_transform(...,
     seed=42)`` once per relation; otherwise independent children of ``rng``.
+
+    Parameters
+    ----------
+    random_state : None, int, Generator or FixedSeed
+        The estimator's ``random_state`` as given.
+    rng : numpy.random.Generator
+        The generator made from it.
+    n_relations : int
+        Number of relations.
+
+    Returns
+    -------
+    list of numpy.random.Generator
     """
     if isinstance(random_state, FixedSeed):
         return [np.random.default_rng(random_state.seed) for _ in range(n_relations)]

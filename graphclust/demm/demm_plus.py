@@ -134,13 +134,13 @@ class DEMMPlus(DEMMBase):
         Relation name -> weight (summing to 1) that built ``embedding_``. A large weight
         means the representation is smooth on that relation (it agrees with the attributes
         and the other relations); a noise relation gets a small one.
-    weight_history_ : ndarray (n_iter_ + 1, R)
+    weight_history_ : ndarray of shape ``(n_iter_ + 1, R)``
         Weights at every outer step, the final update last.
     energies_ : dict
         Relation name -> sketched Dirichlet energy of ``embedding_`` on it.
     embedding_ : ndarray (n, d)
         Stage-I representation ``H`` (unit rows with attributes).
-    objective_ : ndarray (n_iter_,)
+    objective_ : ndarray of shape ``(n_iter_,)``
         Stage-I objective per outer step: ``||H - X||_F^2 + sum_r w_r c_r`` (paper Eq. 4,
         ``c_r = alpha E_r + beta penalty_r``; no fit term for DEMM-NA).
     n_iter_ : int

@@ -14,13 +14,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..operators import WeightedSum
+from ..operators import WeightedSum, protocol_docstrings
 from ..sparse import inverse_power
 from .relations import row_sums
 
 __all__ = ["FusedAdjacency"]
 
 
+@protocol_docstrings
 class FusedAdjacency:
     """``[D^{-1/2}] (sum_r w_r A_hat_r) [D^{-1/2}]`` as an operator whose weights change in place.
 

@@ -75,6 +75,17 @@ def projection_matrix(
 def random_fourier_features(H: Any, W: Any) -> Any:
     """``[cos(H W), sin(H W)] / sqrt(D)`` for ``W`` of shape (d, D); n x 2D on H's device.
 
+    Parameters
+    ----------
+    H : array of shape (n, d)
+        Points, one per row.
+    W : array of shape (d, D)
+        Random projection.
+
+    Returns
+    -------
+    array of shape (n, 2D)
+
     Examples
     --------
     >>> H = np.zeros((3, 2)); Z = random_fourier_features(H, np.ones((2, 2)))

@@ -21,6 +21,15 @@ __all__ = ["strip_diagonal", "normalized_relations", "frobenius_sq"]
 def strip_diagonal(A: Any) -> Any:
     """``A`` without its diagonal entries, as a CSR matrix (a new one; ``A`` is untouched).
 
+    Parameters
+    ----------
+    A : sparse matrix
+        Square matrix.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -43,6 +52,15 @@ def strip_diagonal(A: Any) -> Any:
 
 def frobenius_sq(A: Any) -> float:
     """Squared Frobenius norm of a sparse matrix (sum of its squared stored values).
+
+    Parameters
+    ----------
+    A : sparse matrix
+        Any sparse matrix.
+
+    Returns
+    -------
+    float
 
     Examples
     --------

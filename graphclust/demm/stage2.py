@@ -22,6 +22,17 @@ __all__ = ["center_rows", "sskc", "nearest_centroid"]
 def center_rows(H: Any, renormalize: bool = False) -> Any:
     """``H_i - mean(H_i)`` for every row, optionally scaled to unit L2 norm (Eq. 13).
 
+    Parameters
+    ----------
+    H : array of shape (n, d)
+        Rows to center.
+    renormalize : bool, default False
+        Scale every centered row to unit L2 norm (zero rows stay zero).
+
+    Returns
+    -------
+    array of shape (n, d)
+
     Examples
     --------
     >>> center_rows(np.array([[1.0, 3.0]])).tolist()
@@ -86,6 +97,21 @@ def sskc(
 def nearest_centroid(H: Any, labels: np.ndarray, rows: np.ndarray, n_clusters: int) -> np.ndarray:
     """Labels of all rows of ``H``: ``labels`` for ``rows``, the nearest cluster mean of ``H``
     (over ``rows``) for the others.
+
+    Parameters
+    ----------
+    H : array of shape (n, d)
+        The representation of every node.
+    labels : numpy.ndarray of int, shape (len(rows),)
+        Cluster of each row of ``rows``.
+    rows : numpy.ndarray of int
+        Rows whose cluster is known.
+    n_clusters : int
+        Number of clusters.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n,)
 
     Examples
     --------

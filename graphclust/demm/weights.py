@@ -17,6 +17,19 @@ __all__ = ["relation_costs", "update_weights"]
 def relation_costs(energies: np.ndarray, fro: np.ndarray, alpha: float, beta: float) -> np.ndarray:
     """``c_r = alpha * energies_r + beta * fro_r``.
 
+    Parameters
+    ----------
+    energies : numpy.ndarray of shape (R,)
+        Dirichlet energy of the representation on each relation.
+    fro : numpy.ndarray of shape (R,)
+        Squared Frobenius norm of each normalized relation.
+    alpha, beta : float
+        Weights of the two terms.
+
+    Returns
+    -------
+    numpy.ndarray of shape (R,)
+
     Examples
     --------
     >>> relation_costs(np.array([1.0, 2.0]), np.array([0.5, 0.5]), 2.0, 1.0).tolist()

@@ -92,7 +92,19 @@ class BlockVector:
     @classmethod
     def random(cls, graph: Any, k: int, seed: int, dtype: Any = np.float64) -> "BlockVector":
         """Standard normal ``n x k`` block of ``seed``, drawn by each worker for its rows
-        (in the partition order: the same rows whatever the number of blocks)."""
+        (in the partition order: the same rows whatever the number of blocks).
+
+        Parameters
+        ----------
+        graph : DistributedGraph
+            The partition.
+        k : int
+            Number of columns.
+        seed : int
+            Seed of the block.
+        dtype : numpy dtype, default float64
+            dtype of the block.
+        """
         client = graph.client
         parts = [
             client.submit(normal_rows, int(seed), int(graph.bounds[i]), int(graph.bounds[i + 1]), int(k), dtype,
@@ -103,7 +115,15 @@ class BlockVector:
 
     @classmethod
     def from_numpy(cls, graph: Any, X: np.ndarray) -> "BlockVector":
-        """Scatter a host block (rows in the partition order) to the workers (tests, small inputs)."""
+        """Scatter a host block (rows in the partition order) to the workers (tests, small inputs).
+
+        Parameters
+        ----------
+        graph : DistributedGraph
+            The partition.
+        X : numpy.ndarray of shape (n, k)
+            Host block, rows in the partition order.
+        """
         X = np.asarray(X)
         X2 = X[:, None] if X.ndim == 1 else X
         parts = []
@@ -146,7 +166,13 @@ class BlockVector:
         return self._submit(func, others=others, n_cols=n_cols, dtype=dtype)
 
     def gram(self, other: "BlockVector | None" = None) -> np.ndarray:
-        """``self.T @ other`` (float64, ``k1 x k2``, on the client): one partial per block, summed."""
+        """``self.T @ other`` (float64, ``k1 x k2``, on the client): one partial per block, summed.
+
+        Parameters
+        ----------
+        other : BlockVector, optional
+            Right factor (default: ``self``).
+        """
         other = self if other is None else other
         client = self.graph.client
         partials = [
@@ -168,19 +194,39 @@ class BlockVector:
         return self._submit(_matmul, S, n_cols=S.shape[1])
 
     def columns(self, cols: Any) -> "BlockVector":
-        """The block of the given columns (a slice or an index array)."""
+        """The block of the given columns (a slice or an index array).
+
+        Parameters
+        ----------
+        cols : slice or array_like of int
+            The columns.
+        """
         width = len(range(self.shape[1])[cols]) if isinstance(cols, slice) else len(cols)
         return self._submit(_columns, cols, n_cols=width)
 
     def combine(self, coeffs: Sequence[float], *others: "BlockVector") -> "BlockVector":
-        """``coeffs[0] * self + sum_j coeffs[j] * others[j-1]`` (axpy and friends)."""
+        """``coeffs[0] * self + sum_j coeffs[j] * others[j-1]`` (axpy and friends).
+
+        Parameters
+        ----------
+        coeffs : sequence of float
+            One coefficient for ``self`` and one for each of ``others``.
+        *others : BlockVector
+            Blocks of the same partition and width.
+        """
         coeffs = [float(c) for c in coeffs]
         if len(coeffs) != 1 + len(others):
             raise ValueError("combine needs one coefficient per block.")
         return self._submit(_combine, coeffs, others=others)
 
     def scale_columns(self, scale: np.ndarray) -> "BlockVector":
-        """Columns multiplied by ``scale`` (a host vector of length ``k``)."""
+        """Columns multiplied by ``scale`` (a host vector of length ``k``).
+
+        Parameters
+        ----------
+        scale : numpy.ndarray of shape (k,)
+            Factor of every column.
+        """
         return self._submit(_scale_columns, np.asarray(scale))
 
     def column_signs(self) -> np.ndarray:
@@ -215,7 +261,15 @@ class BlockVector:
         return self * (1.0 / float(scalar))
 
     def astype(self, dtype: Any, copy: bool = True) -> "BlockVector":
-        """The block in ``dtype`` (converted on the workers)."""
+        """The block in ``dtype`` (converted on the workers).
+
+        Parameters
+        ----------
+        dtype : numpy dtype
+            Target dtype.
+        copy : bool, default True
+            Convert even when the dtype already matches.
+        """
         dtype = np.dtype(dtype)
         if dtype == self.dtype and not copy:
             return self

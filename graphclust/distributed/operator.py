@@ -84,7 +84,15 @@ class DistributedOperator:
                 for j in block_owners]
 
     def matmat(self, X: BlockVector, out: Any = None) -> BlockVector:
-        """``A @ X`` for a BlockVector ``X`` of the same partition (``out`` is not used)."""
+        """``A @ X`` for a BlockVector ``X`` of the same partition (``out`` is not used).
+
+        Parameters
+        ----------
+        X : BlockVector
+            Block of the same partition.
+        out : None
+            Not used (the result is a new BlockVector).
+        """
         g = self.graph
         if not isinstance(X, BlockVector) or not g.same_rows(X.graph):
             raise TypeError("DistributedOperator.matmat takes a BlockVector of the same partition.")
@@ -104,7 +112,13 @@ class DistributedOperator:
         return BlockVector(g, parts, 1, np.float64)
 
     def scaled(self, left: BlockVector, right: BlockVector) -> "DistributedOperator":
-        """``diag(left) A diag(right)`` built on the workers (``right``'s halo shipped once)."""
+        """``diag(left) A diag(right)`` built on the workers (``right``'s halo shipped once).
+
+        Parameters
+        ----------
+        left, right : BlockVector
+            Row and column scales (``n x 1``), of the same partition.
+        """
         g = self.graph
         blocks = []
         for i in range(g.n_parts):
@@ -117,7 +131,13 @@ class DistributedOperator:
         return DistributedOperator(g, blocks)
 
     def astype(self, dtype: Any) -> "DistributedOperator":
-        """The operator with its blocks converted to ``dtype`` on the workers."""
+        """The operator with its blocks converted to ``dtype`` on the workers.
+
+        Parameters
+        ----------
+        dtype : numpy dtype
+            Target dtype.
+        """
         dtype = np.dtype(dtype)
         if dtype == self.dtype:
             return self

@@ -54,6 +54,12 @@ class DistributedGraph:
     nnz : ndarray of int64, shape (P,)
         Stored non-zeros per block.
     name : str or None
+    dtype : numpy dtype
+        dtype of the blocks' values.
+    meta : dict
+        Metadata carried over from the input graph.
+    source : Graph or None
+        The client-side graph it was cut from (kept for the methods that need it whole).
     """
 
     client: Any
@@ -86,11 +92,23 @@ class DistributedGraph:
         return None if self.source is None else self.source.node_ids
 
     def rows(self, i: int) -> int:
-        """Number of rows of block ``i``."""
+        """Number of rows of block ``i``.
+
+        Parameters
+        ----------
+        i : int
+            Block index.
+        """
         return int(self.bounds[i + 1] - self.bounds[i])
 
     def same_rows(self, other: "DistributedGraph") -> bool:
-        """True when ``other`` cuts the same rows onto the same workers (blocks can be combined)."""
+        """True when ``other`` cuts the same rows onto the same workers (blocks can be combined).
+
+        Parameters
+        ----------
+        other : DistributedGraph
+            The other partition.
+        """
         return other is self or (np.array_equal(self.bounds, other.bounds) and self.workers == other.workers
                                  and (self.order is other.order or np.array_equal(self.order, other.order)))
 
@@ -160,11 +178,23 @@ class DistributedGraph:
         return parts
 
     def to_partition_order(self, values: np.ndarray) -> np.ndarray:
-        """Reorder a per-node array of the input order into the partition order."""
+        """Reorder a per-node array of the input order into the partition order.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            One entry (or row) per node, in the input order.
+        """
         return values if self.order is None else values[self.order]
 
     def to_input_order(self, values: np.ndarray) -> np.ndarray:
-        """Reorder a per-node array of the partition order back into the input order."""
+        """Reorder a per-node array of the partition order back into the input order.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            One entry (or row) per node, in the partition order.
+        """
         if self.order is None:
             return values
         out = np.empty_like(values)

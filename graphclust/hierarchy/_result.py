@@ -34,6 +34,13 @@ def cut_linkage(Z: Any, n_clusters: int) -> np.ndarray:
     Returns an int64 array of length K with clusters numbered ``0..n_clusters-1`` in order of
     their smallest leaf.
 
+    Parameters
+    ----------
+    Z : array of shape (K - 1, 4)
+        scipy linkage matrix over ``K`` leaves.
+    n_clusters : int
+        Number of clusters wanted, in ``[1, K]``.
+
     Examples
     --------
     >>> Z = np.array([[0, 1, 0.1, 2], [2, 3, 0.5, 3]])
@@ -65,7 +72,24 @@ def cut_linkage(Z: Any, n_clusters: int) -> np.ndarray:
 
 
 def linkage_depths(Z: Any) -> np.ndarray:
-    """Depth (distance from the root) of every node ``0..2K-2`` of the tree of ``Z``."""
+    """Depth (distance from the root) of every node ``0..2K-2`` of the tree of ``Z``.
+
+    Parameters
+    ----------
+    Z : array of shape (K - 1, 4)
+        scipy linkage matrix over ``K`` leaves.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (2K - 1,)
+        Leaves first (``0..K-1``), then the node created at each row of ``Z``; the root has 0.
+
+    Examples
+    --------
+    >>> Z = np.array([[0, 1, 0.1, 2], [2, 3, 0.5, 3]])
+    >>> linkage_depths(Z).tolist()
+    [2, 2, 1, 1, 0]
+    """
     Z = _check_linkage(Z)
     K = Z.shape[0] + 1
     depth = np.zeros(2 * K - 1, dtype=np.int64)
@@ -80,6 +104,23 @@ def labels_at_tree_depth(Z: Any, depth: int) -> np.ndarray:
     """Cluster of every leaf at the given tree depth (root = depth 0).
 
     Clusters are the nodes at that depth; a leaf shallower than ``depth`` is its own cluster.
+
+    Parameters
+    ----------
+    Z : array of shape (K - 1, 4)
+        scipy linkage matrix over ``K`` leaves.
+    depth : int
+        Tree depth (0 = one cluster).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (K,)
+
+    Examples
+    --------
+    >>> Z = np.array([[0, 1, 0.1, 2], [2, 3, 0.5, 3]])
+    >>> labels_at_tree_depth(Z, 1).tolist()
+    [0, 0, 1]
     """
     Z = _check_linkage(Z)
     K = Z.shape[0] + 1
@@ -107,6 +148,17 @@ def count_inversions(Z: Any, similarities: Any) -> int:
 
     ``similarities[t]`` is the merge (or split) similarity of the node created at row ``t``.
     A dendrogram without inversions has similarities that never increase going up.
+
+    Parameters
+    ----------
+    Z : array of shape (K - 1, 4)
+        scipy linkage matrix.
+    similarities : array_like of float, shape (K - 1,)
+        Similarity of the node created at each row of ``Z``.
+
+    Returns
+    -------
+    int
 
     Examples
     --------
@@ -152,6 +204,11 @@ class HierarchyMixin:
         """Node labels with ``n_clusters`` clusters (the first ``K - n_clusters`` merges applied).
 
         Returns an int64 array, one label per node in the graph's node order.
+
+        Parameters
+        ----------
+        n_clusters : int
+            Number of clusters, from 1 to the number of bottom communities.
         """
         self._check_fitted()
         return cut_linkage(self.linkage_, n_clusters)[self.labels_]
@@ -161,6 +218,15 @@ class HierarchyMixin:
 
         For a balanced binary hierarchy depth ``l`` gives ``2**l`` clusters; a bottom
         community shallower than ``depth`` keeps its own label.
+
+        Parameters
+        ----------
+        depth : int
+            Depth in the dendrogram (0 = one cluster).
+
+        Returns
+        -------
+        numpy.ndarray of int64
         """
         self._check_fitted()
         return labels_at_tree_depth(self.linkage_, depth)[self.labels_]
@@ -182,6 +248,7 @@ class HierarchyMixin:
         Parameters
         ----------
         ax : matplotlib Axes, optional
+            Where to draw (default: the current Axes).
         **kwargs
             Passed to :func:`scipy.cluster.hierarchy.dendrogram`.
 

@@ -140,6 +140,13 @@ def _as_csr(adjacency: Any) -> sp.csr_array:
 def bethe_hessian_matrix(adjacency: Any, r: float) -> sp.csr_array:
     """The Bethe-Hessian ``H_r = (r^2 - 1) I + D - r A`` as a sparse CSR matrix.
 
+    Parameters
+    ----------
+    adjacency : sparse matrix or graph
+        Symmetric adjacency ``A`` (anything :func:`graphclust.as_graph` takes).
+    r : float
+        The Bethe-Hessian parameter.
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -217,6 +224,17 @@ def estimate_n_clusters(
 
     Eigenvalues are computed in growing batches (4, 8, 16, ... smallest ones) until one is
     non-negative or ``max_clusters`` is reached. Returns at least 1.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix or graph
+        Symmetric adjacency (anything :func:`graphclust.as_graph` takes).
+    rho : float, optional
+        Spectral radius estimate of the non-backtracking matrix (default: computed).
+    max_clusters : int, default 1000
+        Largest count returned.
+    random_state : None, int or Generator
+        Seeds the eigensolver's start.
 
     Examples
     --------
@@ -322,6 +340,23 @@ def bethe_hessian_embedding(
     relative precision of each ``zeta_p`` (the reference code iterates to machine precision;
     1e-4 gives the same high-school result, AMI 0.9800, 20 % faster than 1e-5) and ``max_iter`` caps the fixed-point
     steps per ``p``.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix or graph
+        Symmetric adjacency (anything :func:`graphclust.as_graph` takes).
+    n_clusters : int
+        Number of columns of the embedding.
+    method : {"auto", "zeta", "fixed"}, default "auto"
+        How ``r`` is chosen (module docstring).
+    rho : float, optional
+        Spectral radius estimate of the non-backtracking matrix (default: computed).
+    tol : float, default 1e-4
+        Relative precision of each ``zeta_p``.
+    max_iter : int, default 30
+        Fixed-point steps per ``p``.
+    random_state : None, int or Generator
+        Seeds the eigensolver's start.
 
     Returns
     -------

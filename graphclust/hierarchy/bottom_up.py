@@ -28,6 +28,27 @@ def split_edges(adjacency: Any, q: float, rng: np.random.Generator) -> tuple[sp.
 
     The mask is drawn once per undirected edge (upper triangle) and mirrored, so both parts
     stay symmetric. ``A1 + A2 = A``.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Symmetric adjacency.
+    q : float
+        Probability that an edge goes to ``A1``, in ``[0, 1]``.
+    rng : numpy.random.Generator
+        Source of the split.
+
+    Returns
+    -------
+    A1, A2 : scipy.sparse.csr_array
+
+    Examples
+    --------
+    >>> import numpy as np, networkx as nx, scipy.sparse as sp
+    >>> A = sp.csr_array(nx.to_scipy_sparse_array(nx.karate_club_graph(), weight=None, dtype=float))
+    >>> A1, A2 = split_edges(A, 0.5, np.random.default_rng(0))
+    >>> bool(((A1 + A2) != A).nnz == 0), bool((A1 != A1.T).nnz == 0)
+    (True, True)
     """
     A = sp.csr_array(adjacency)
     U = sp.triu(A, k=1, format="coo")

@@ -1,7 +1,7 @@
 """Exact average linkage (UPGMA) on between-community edge densities.
 
 Given bottom communities ``C_1..C_K`` of a graph with (weighted) adjacency ``A``, the
-similarity of two disjoint unions of communities ``X`` and ``Y`` is their edge density
+similarity of two disjoint unions of communities ``X`` and ``Y`` is their edge density::
 
     S(X, Y) = W(X, Y) / (|X| |Y|),   W(X, Y) = sum_{i in X, j in Y} A_ij,
 
@@ -32,6 +32,15 @@ def community_edge_weights(adjacency: Any, labels: Any, n_communities: int | Non
 
     ``H`` is the N x K membership matrix; one sparse product, ``O(E + K^2)``.
     ``W[a, a]`` counts every internal edge twice (both directions), off-diagonal entries once.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix or graph
+        Symmetric adjacency.
+    labels : array_like of int, shape (N,)
+        Community of every node, ``0..K-1``.
+    n_communities : int, optional
+        ``K`` (default: ``labels.max() + 1``).
 
     Returns
     -------
@@ -70,6 +79,23 @@ def similarity_to_height(similarity: Any, kind: str = "auto") -> np.ndarray:
     conventions of the reference code; ``"auto"`` takes ``"one_minus"`` when every density is
     at most 1, else ``"inverse"``. Both are decreasing, so a non-increasing similarity
     sequence gives non-decreasing heights.
+
+    Parameters
+    ----------
+    similarity : array_like of float
+        Merge similarities, one per merge.
+    kind : {"auto", "one_minus", "inverse"}, default "auto"
+        The conversion (see above).
+
+    Returns
+    -------
+    numpy.ndarray
+        One height per merge.
+
+    Examples
+    --------
+    >>> similarity_to_height([0.5, 0.25]).tolist()
+    [0.5, 0.75]
     """
     s = np.asarray(similarity, dtype=np.float64)
     if kind == "auto":

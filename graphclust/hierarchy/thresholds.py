@@ -14,8 +14,8 @@ form; the paper states that bottom-up attains it).
 For the balanced binary-tree SBM the divergence between two leaves with LCA at depth ``l'``
 has the closed form ``2^-(l'+1) mean_{c in S} (sqrt(a_m(c)) - sqrt(a_l'))^2`` (S one child
 subtree of the LCA, m(c) the LCA depth of a fixed leaf of S and c), and the top-down
-proxy replaces the mean of square roots by the square root of the mean (spec Sec. 5,
-[derived]); :func:`btsbm_thresholds` returns both.
+proxy replaces the mean of square roots by the square root of the mean (a proxy derived
+for graphclust, not a formula of the paper); :func:`btsbm_thresholds` returns both.
 """
 from __future__ import annotations
 
@@ -141,7 +141,7 @@ def btsbm_thresholds(a: Any) -> dict[str, np.ndarray]:
     dict with ``"bottom_up"`` and ``"top_down"``, arrays of shape (d,): entry ``l'`` is the
     divergence for pairs with LCA at depth ``l'``. Exact recovery at depth ``l`` is predicted
     possible for the method iff every entry ``l' < l`` exceeds 1 (the top-down quantity is
-    a derived proxy, spec Sec. 5, not the paper's formula).
+    a derived proxy, not the paper's formula).
 
     Examples
     --------

@@ -48,6 +48,19 @@ def bethe_hessian_stop(adjacency: Any, *, r_rule: str = "standard", random_state
 
     ``r_rule="standard"``: ``r^2 = sum d^2 / sum d - 1`` (Saade et al.); ``"reference"``:
     ``r^2 = sum d^2 / (sum d - 1)``, what the reference code computes.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Symmetric adjacency of the subgraph.
+    r_rule : {"standard", "reference"}, default "standard"
+        How ``r`` is set (see above).
+    random_state : None, int or Generator
+        Seeds the eigensolver's start.
+
+    Returns
+    -------
+    bool
     """
     A = sp.csr_array(adjacency)
     n = A.shape[0]
@@ -70,6 +83,22 @@ def regularized_bisection(adjacency: Any, *, tau: float = 0.1, n_init: int = 10,
 
     Two smallest eigenvectors of ``L_tau`` (the trivial one included, as in the reference
     code), then k-means with 2 clusters (scikit-learn, ``n_init`` restarts).
+
+    Parameters
+    ----------
+    adjacency : sparse matrix
+        Symmetric adjacency.
+    tau : float, default 0.1
+        Regularization of ``L_tau``.
+    n_init : int, default 10
+        k-means restarts.
+    random_state : None, int or Generator
+        Seeds the eigensolver and k-means.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        0 or 1 for every node.
     """
     from ..validation import check_random_state
 

@@ -75,7 +75,9 @@ class LocalClustering(BaseClusterer):
     alpha, eps : float
         ACL teleportation probability and push threshold.
     max_iters : int, default 100
-        Flow-diffusion passes. tol : float, default 1e-4.
+        Flow-diffusion passes.
+    tol : float, default 1e-4
+        Allowed excess mass per node in the flow diffusion (its stopping rule).
     random_state : None, int or Generator
         Push order of flow diffusion.
     verbose : bool, default=False
@@ -275,5 +277,15 @@ class LocalClustering(BaseClusterer):
         return self
 
     def fit_predict(self, graph: Any, seed: Any, noisy_labels: Any = None) -> np.ndarray:
-        """Fit and return ``labels_`` (1 = in the cluster)."""
+        """Fit and return ``labels_`` (1 = in the cluster).
+
+        Parameters
+        ----------
+        graph, seed, noisy_labels
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+        """
         return self.fit(graph, seed, noisy_labels).labels_

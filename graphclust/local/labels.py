@@ -130,6 +130,21 @@ def flip_labels(target: Any, a1: float, a0: float, random_state: Any = None) -> 
     Node ``i`` in the target keeps label 1 with probability ``a1``; a node outside keeps
     label 0 with probability ``a0``; independently.
 
+    Parameters
+    ----------
+    target : array_like of {0, 1}, shape (n,)
+        True indicator of the target cluster.
+    a1 : float
+        Probability that a target node keeps label 1, in ``[0, 1]``.
+    a0 : float
+        Probability that a node outside keeps label 0, in ``[0, 1]``.
+    random_state : None, int or Generator
+        Seed of the flips.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n,)
+
     Examples
     --------
     >>> from graphclust.local import flip_labels

@@ -15,6 +15,11 @@ __all__ = ["sweep_cut", "sweep_cut_batch", "conductance", "SweepCut"]
 class SweepCut:
     """Result of :func:`sweep_cut`; unpacks as ``cluster, conductance``.
 
+    Parameters
+    ----------
+    cluster, conductance, indices, order, profile
+        The attributes below, as :func:`sweep_cut` computes them.
+
     Attributes
     ----------
     cluster : ndarray
@@ -194,6 +199,17 @@ def conductance(graph: Any, nodes: Any) -> float:
     """Weighted conductance ``cut(S) / min(vol(S), vol(V) - vol(S))`` of a node set.
 
     Work ``O(vol(S))``; 1.0 when the denominator is 0 (empty set or whole graph).
+
+    Parameters
+    ----------
+    graph : graph
+        Anything :func:`graphclust.as_graph` takes (networkx, scipy sparse, Graph, ...).
+    nodes : iterable
+        The node set ``S``: node ids for a networkx graph, indices otherwise.
+
+    Returns
+    -------
+    float
 
     Examples
     --------

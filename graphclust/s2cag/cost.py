@@ -61,6 +61,27 @@ def official_cost(n: int, d: int, nnz_p: int, k: int, T: int, tau: int, oversamp
     ``cost_implicit = 2 (tau+1) (n d + nnz(P) T) (k+p) + 3 n (k+p)^2`` (apply ``Z`` as an
     operator). The official code takes the explicit path when its cost is strictly smaller.
 
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    d : int
+        Number of attributes.
+    nnz_p : int
+        Stored non-zeros of the propagation matrix ``P``.
+    k : int
+        Number of clusters.
+    T : int
+        Propagation steps.
+    tau : int
+        Power iterations of the randomized SVD.
+    oversample : int, default 10
+        Oversampling ``p`` of the randomized SVD.
+
+    Returns
+    -------
+    cost_explicit, cost_implicit : int
+
     Examples
     --------
     >>> official_cost(1000, 50, 5000, 5, 10, 7)
@@ -133,12 +154,42 @@ def estimated_seconds(
 
 
 def dense_bytes(n: int, d: int, itemsize: int) -> int:
-    """Bytes of the dense working set of the explicit and Gram layouts (``X_hat`` and ``Z``)."""
+    """Bytes of the dense working set of the explicit and Gram layouts (``X_hat`` and ``Z``).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    d : int
+        Number of attributes.
+    itemsize : int
+        Bytes per value (4 or 8).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> dense_bytes(1000, 10, 8) > 0
+    True
+    """
     return 2 * int(n) * int(d) * int(itemsize)
 
 
 def check_dense_budget(n: int, d: int, itemsize: int, layout: str) -> None:
     """Refuse a dense layout whose blocks exceed the memory limit (:mod:`graphclust.memory`).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    d : int
+        Number of attributes.
+    itemsize : int
+        Bytes per value (4 or 8).
+    layout : str
+        The layout; only the dense ones (explicit, Gram) are checked.
 
     Raises
     ------
@@ -157,8 +208,23 @@ def choose_layout(
 ) -> str:
     """The fastest layout of ``allowed`` by ``estimates``; dense layouts only within the memory limit.
 
-    ``itemsize`` is the bytes per value of the dense blocks, one for all layouts or one per
-    layout (``{"gram": 4, "explicit": 8}`` when only the Gram layout runs in float32).
+    Parameters
+    ----------
+    estimates : dict of str to float
+        Estimated seconds of each layout.
+    n : int
+        Number of nodes.
+    d : int
+        Number of attributes.
+    itemsize : int or dict of str to int
+        Bytes per value of the dense blocks (4 or 8), one for all layouts or one per layout
+        (``{"gram": 4, "explicit": 8}`` when only the Gram layout runs in float32).
+    allowed : tuple of str
+        The layouts to choose from.
+
+    Returns
+    -------
+    str
 
     Examples
     --------

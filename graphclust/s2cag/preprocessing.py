@@ -113,6 +113,15 @@ def tfidf(X: Any) -> Any:
     non-zero in column j; rows are then scaled to unit Euclidean norm (zero rows stay zero).
     A sparse input stays sparse (CSR); a dense input gives a dense output.
 
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n, d)
+        Non-negative counts (one row per node).
+
+    Returns
+    -------
+    array or scipy.sparse.csr_array of shape (n, d)
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -153,6 +162,15 @@ def attribute_degree_normalize(X: Any) -> Any:
 
     Raises ValueError when some ``deg`` is negative (signed features), where the official code
     would produce NaN.
+
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n, d)
+        Node attributes, non-negative.
+
+    Returns
+    -------
+    array or sparse matrix of shape (n, d)
 
     Examples
     --------

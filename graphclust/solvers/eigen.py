@@ -461,6 +461,17 @@ def orthonormalize(X: Any, xp: Any = np) -> Any:
     yields a full orthonormal basis. Only Gram products and one small GEMM per pass: much
     faster than Householder QR on tall-skinny blocks, and the same code on CPU and GPU.
 
+    Parameters
+    ----------
+    X : array of shape (n, k)
+        Tall block, ``n >= k``.
+    xp : module, default numpy
+        Array namespace of ``X`` (numpy or cupy).
+
+    Returns
+    -------
+    array of shape (n, k)
+
     Examples
     --------
     >>> import numpy as np

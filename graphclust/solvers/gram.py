@@ -50,6 +50,15 @@ _ORTHONORMALITY_TOL = 1e-8
 def gram(F: Any) -> np.ndarray:
     """``F^T F`` as a float64 host array (``d x d``), by one BLAS-3 product in ``F``'s dtype.
 
+    Parameters
+    ----------
+    F : array or sparse matrix of shape (n, d)
+        The factor.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (d, d)
+
     Examples
     --------
     >>> F = np.arange(6.0).reshape(3, 2)

@@ -85,6 +85,19 @@ def sparse_product(A: Any, Q: Any, out: Any = None) -> Any:
     changes the result. Any other operator (see :func:`graphclust.operators.as_operator`) is
     applied by its ``matmat``.
 
+    Parameters
+    ----------
+    A : sparse matrix or operator
+        CSR matrix (scipy or cupyx) or any operator of the protocol.
+    Q : array of shape (A.shape[1], k)
+        Dense block.
+    out : array of shape (A.shape[0], k), optional
+        Where to write the product.
+
+    Returns
+    -------
+    array of shape (A.shape[0], k)
+
     Examples
     --------
     >>> import scipy.sparse as sp

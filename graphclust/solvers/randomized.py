@@ -50,8 +50,26 @@ def tall_qr(ns: Any, X: Any) -> Any:
     """Orthonormal factor of the reduced Householder QR of a tall, thin block.
 
     On CPU the QR of an ``n x b`` block with small ``b`` is memory-bound and OpenBLAS's
-    threads only add synchronisation (measured 10x slower with 2 threads than with one on a
-    busy 2-core machine), so it runs single-threaded. On GPU it is ``cupy.linalg.qr``.
+    threads only add synchronisation (measured 10x slower with 2 threads than with one when
+    the cores are busy), so it runs single-threaded. On GPU it is ``cupy.linalg.qr``.
+
+    Parameters
+    ----------
+    ns : Namespace
+        The device's namespace (:func:`graphclust.backend.get_namespace`).
+    X : array of shape (n, b)
+        Tall block on that device.
+
+    Returns
+    -------
+    array of shape (n, b)
+
+    Examples
+    --------
+    >>> from graphclust.backend import get_namespace
+    >>> Q = tall_qr(get_namespace("cpu"), np.random.default_rng(0).standard_normal((50, 3)))
+    >>> bool(np.allclose(Q.T @ Q, np.eye(3)))
+    True
     """
     if hasattr(X, "tsqr"):
         # a block held elsewhere (graphclust.distributed.BlockVector): Householder QR by TSQR,
@@ -98,6 +116,18 @@ def svd_flip(U: Any, Vt: Any) -> tuple[Any, Any]:
 
     For every column of ``U`` the entry of largest absolute value is made positive, and the
     matching row of ``Vt`` is flipped with it.
+
+    Parameters
+    ----------
+    U : array of shape (n, k)
+        Left singular vectors.
+    Vt : array of shape (k, m)
+        Right singular vectors (rows).
+
+    Returns
+    -------
+    U, Vt : arrays
+        With the signs fixed.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """SNEM rounding: turn a spectral embedding into a partition (S2CAG, DEMM).
 
-Given an embedding ``V`` (n x k), SNEM alternates
+Given an embedding ``V`` (n x k), SNEM alternates::
 
     Y = one_hot(labels) with column j scaled by 1 / sqrt(|C_j|)
     labels = argmax_j (V V^T Y)[i, j]

@@ -175,6 +175,25 @@ def acl_query(indptr, indices, data, deg, seeds, alpha, eps, max_steps, W, queue
     """One ACL query; results in ``out_nodes[:cnt], out_vals[:cnt]`` (capacity n).
 
     Returns (cnt, steps, residual mass left).
+
+    Parameters
+    ----------
+    indptr, indices, data : numpy.ndarray
+        CSR arrays of the (symmetric) graph.
+    deg : numpy.ndarray of float64
+        Weighted degree of every node.
+    seeds : numpy.ndarray of int64
+        Seed nodes (their start mass is split evenly).
+    alpha : float
+        Teleportation probability.
+    eps : float
+        Push threshold (residual per unit degree).
+    max_steps : int
+        Cap on the number of pushes.
+    W, queue, touched : numpy.ndarray
+        Workspace (length-n rows), zero on entry and left zero on exit.
+    out_nodes, out_vals : numpy.ndarray
+        Output buffers of capacity n.
     """
     nt, steps = _acl_run(indptr, indices, data, deg, seeds, alpha, eps, max_steps, W, queue, touched)
     rsum = 0.0
@@ -192,6 +211,25 @@ def acl_batch(indptr, indices, data, deg, seed_ptr, seed_idx, alpha, eps, max_st
     Workspace rows ``W`` (n_rows x n x 4), ``Q, T`` (n_rows x n) and output buffers
     ``buf_nodes, buf_vals`` (n_rows x cap). Returns per query (row, start, length, steps);
     length -1 = did not fit (or not run because its row overflowed before).
+
+    Parameters
+    ----------
+    indptr, indices, data : numpy.ndarray
+        CSR arrays of the (symmetric) graph.
+    deg : numpy.ndarray of float64
+        Weighted degree of every node.
+    seed_ptr, seed_idx : numpy.ndarray of int64
+        Seeds of every query, CSR-like.
+    alpha : float
+        Teleportation probability.
+    eps : float
+        Push threshold (residual per unit degree).
+    max_steps : int
+        Cap on the number of pushes per query.
+    W, Q, T : numpy.ndarray
+        Workspace rows, one per thread.
+    buf_nodes, buf_vals : numpy.ndarray
+        Output buffers, one row per thread.
     """
     nq = seed_ptr.shape[0] - 1
     n_rows = W.shape[0]
@@ -346,6 +384,29 @@ def flow_query(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p, max_it
 
     ``out_mass[:nS]`` receives the final mass of the touched nodes ``A[:nS]`` (KKT
     diagnostics). Returns (cnt, n_touched, passes, pushes, converged, max_excess).
+
+    Parameters
+    ----------
+    indptr, indices, data : numpy.ndarray
+        CSR arrays of the (symmetric) graph.
+    wdeg : numpy.ndarray of float64
+        Weighted degree of every node.
+    sink : numpy.ndarray of float64
+        Sink capacity of every node.
+    src_nodes, src_mass : numpy.ndarray
+        Source nodes and their mass.
+    p : float
+        Norm of the diffusion.
+    max_iters : int
+        Maximum number of passes.
+    tol : float
+        Allowed excess mass per node.
+    seed : int
+        Seed of the random push order.
+    W, S, A : numpy.ndarray
+        Workspace, zero on entry and left zero on exit.
+    out_nodes, out_vals, out_mass : numpy.ndarray
+        Output buffers of capacity n.
     """
     nS, passes, pushes, conv = _flow_run(indptr, indices, data, wdeg, sink, src_nodes, src_mass, p,
                                          max_iters, tol, seed, W, S, A)
@@ -367,6 +428,29 @@ def flow_batch(indptr, indices, data, wdeg, sink, src_ptr, src_nodes, src_mass, 
     """Independent flow diffusions; query q has sources ``src_nodes[src_ptr[q]:src_ptr[q+1]]``.
 
     Returns per query (row, start, length, passes, converged); length -1 = did not fit.
+
+    Parameters
+    ----------
+    indptr, indices, data : numpy.ndarray
+        CSR arrays of the (symmetric) graph.
+    wdeg : numpy.ndarray of float64
+        Weighted degree of every node.
+    sink : numpy.ndarray of float64
+        Sink capacity of every node.
+    src_ptr, src_nodes, src_mass : numpy.ndarray
+        Sources of every query and their mass, CSR-like.
+    p : float
+        Norm of the diffusion.
+    max_iters : int
+        Maximum number of passes.
+    tol : float
+        Allowed excess mass per node.
+    seeds : numpy.ndarray of int64
+        Seed of the random push order of every query.
+    W, S, A : numpy.ndarray
+        Workspace rows, one per thread.
+    buf_nodes, buf_vals : numpy.ndarray
+        Output buffers, one row per thread.
     """
     nq = src_ptr.shape[0] - 1
     n_rows = W.shape[0]
@@ -458,6 +542,31 @@ def _sweep_one(indptr, indices, data, deg, total, nodes, vals, normalize, tie_la
 
 @njit(cache=True)
 def sweep_query(indptr, indices, data, deg, total, nodes, vals, normalize, tie_last, mask, order_out, profile):
+    """Sweep cut of one sparse score vector.
+
+    Nodes sorted by value (divided by degree if ``normalize``), descending, ties by node
+    index; the sorted nodes go to ``order_out`` and each prefix's conductance to ``profile``.
+    Returns (best prefix length, best conductance); ``mask`` is left all-zero.
+
+    Parameters
+    ----------
+    indptr, indices, data : numpy.ndarray
+        CSR arrays of the (symmetric) graph.
+    deg : numpy.ndarray of float64
+        Weighted degree of every node.
+    total : float
+        Volume of the graph.
+    nodes, vals : numpy.ndarray
+        The score vector's nodes and values.
+    normalize : bool
+        Sort by ``vals / deg`` instead of ``vals``.
+    tie_last : bool
+        On equal conductance keep the longest prefix.
+    mask : numpy.ndarray of bool
+        Membership workspace of length n, all zero.
+    order_out, profile : numpy.ndarray
+        Output buffers of length ``len(nodes)``.
+    """
     return _sweep_one(indptr, indices, data, deg, total, nodes, vals, normalize, tie_last, mask,
                       order_out, profile)
 
@@ -468,6 +577,23 @@ def sweep_batch(indptr, indices, data, deg, total, ptr, nodes, vals, normalize, 
 
     Returns (sorted nodes, flat like ``nodes``; best prefix length per query; conductance
     per query). ``masks`` has one all-zero row per thread.
+
+    Parameters
+    ----------
+    indptr, indices, data : numpy.ndarray
+        CSR arrays of the (symmetric) graph.
+    deg : numpy.ndarray of float64
+        Weighted degree of every node.
+    total : float
+        Volume of the graph.
+    ptr, nodes, vals : numpy.ndarray
+        Sparse score vector of every query, CSR-like.
+    normalize : bool
+        Sort by ``vals / deg`` instead of ``vals``.
+    tie_last : bool
+        On equal conductance keep the longest prefix.
+    masks : numpy.ndarray of bool
+        Membership workspace, one all-zero row per thread.
     """
     nq = ptr.shape[0] - 1
     n_rows = masks.shape[0]
@@ -516,6 +642,15 @@ def sort_segments(ptr, nodes, vals):
 
     One compiled call per batch: per-query numpy sorts cost more in call overhead than in
     sorting when supports are small.
+
+    Parameters
+    ----------
+    ptr : numpy.ndarray of int64
+        Segment boundaries.
+    nodes : numpy.ndarray of int64
+        Node of every entry (sorted in place).
+    vals : numpy.ndarray of float64
+        Value of every entry (sorted in place).
     """
     for q in range(ptr.shape[0] - 1):
         a = ptr[q]

@@ -42,6 +42,13 @@ def suitor_matching(indptr, indices, weight):
     """Half-approximate maximum-weight matching of a symmetric weighted graph.
 
     Returns ``mate`` (int64, n): the partner of each vertex, -1 when unmatched.
+
+    Parameters
+    ----------
+    indptr, indices : numpy.ndarray
+        CSR structure of the graph.
+    weight : numpy.ndarray of float64
+        Weight of every stored edge (symmetric).
     """
     n = indptr.shape[0] - 1
     suitor = np.full(n, -1, dtype=np.int64)

@@ -879,6 +879,19 @@ def csr_spmm_t(indptr: Any, indices: Any, data: Any, X: Any, n_cols: int) -> np.
     :func:`csr_spmm`; for a symmetric ``A`` (undirected graphs) ``A^T @ X`` is simply
     ``csr_spmm(indptr, indices, data, X)``.
 
+    Parameters
+    ----------
+    indptr, indices, data : array_like
+        CSR arrays of ``A``.
+    X : numpy.ndarray of shape (n_rows, k) or (n_rows,)
+        Dense block.
+    n_cols : int
+        Number of columns of ``A``.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_cols, k) or (n_cols,)
+
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
@@ -953,6 +966,17 @@ def permute_symmetric(
     """CSR arrays of ``P A P^T`` (rows and columns renumbered by ``perm[new] = old``).
 
     Column indices come out sorted within each row. The input arrays are not modified.
+
+    Parameters
+    ----------
+    indptr, indices, data : array_like
+        CSR arrays of the square matrix ``A``.
+    perm : array_like of int
+        The new order: ``perm[new] = old``.
+
+    Returns
+    -------
+    indptr, indices, data : numpy.ndarray
 
     Examples
     --------

@@ -65,6 +65,29 @@ def vcycle(x, b, ip0, ix0, dt0, row_off, ptr_off, nnz_off, indptr, indices, data
     The finest matrix is passed apart (``ip0, ix0, dt0``, scipy's own arrays, shared by every
     hierarchy of a bootstrap); ``indptr, indices, data`` hold levels 1.. (their offsets at
     ``ptr_off[l], nnz_off[l]``; entries for level 0 unused).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Current iterate, updated in place.
+    b : numpy.ndarray
+        Right-hand side.
+    ip0, ix0, dt0 : numpy.ndarray
+        CSR arrays of the finest matrix.
+    row_off, ptr_off, nnz_off : numpy.ndarray of int64
+        Offsets of every level in the packed arrays.
+    indptr, indices, data : numpy.ndarray
+        Packed CSR arrays of the coarser levels.
+    agg : numpy.ndarray of int64
+        Aggregate of every fine unknown, per level (packed).
+    pval : numpy.ndarray of float64
+        The prolongator's value of every fine unknown, per level (packed).
+    coarse_inv : numpy.ndarray
+        Dense inverse of the coarsest matrix (empty for the Gauss-Seidel coarse solver).
+    coarse_iters : int
+        Gauss-Seidel sweeps on the coarsest level when it is not solved directly.
+    xs, bs : numpy.ndarray
+        Workspace for the iterates and right-hand sides of the coarser levels.
     """
     L = row_off.shape[0] - 1
     n0 = row_off[1]

@@ -104,6 +104,19 @@ def csr_spmm_t(A: Any, X: Any, out: Any = None) -> Any:
     ``A.T`` of a cupyx CSR matrix is a CSC view over the same arrays, and cuSPARSE multiplies
     it with the transpose flag. For a symmetric ``A`` call :func:`csr_spmm`.
 
+    Parameters
+    ----------
+    A : cupyx.scipy.sparse.csr_matrix
+        The matrix, on the GPU.
+    X : cupy.ndarray of shape (A.shape[0], k)
+        Dense block.
+    out : cupy.ndarray of shape (A.shape[1], k), optional
+        Where to write the result.
+
+    Returns
+    -------
+    cupy.ndarray of shape (A.shape[1], k)
+
     Examples
     --------
     >>> import cupy, cupyx.scipy.sparse as csp  # doctest: +SKIP
