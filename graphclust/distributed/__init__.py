@@ -35,7 +35,8 @@ from .blocks import BlockVector
 from .eigen import top_eigenvectors
 from .kmeans import kmeans
 from .local import local_batch
-from .operator import DistributedOperator
+from .multiplex import DistributedMultiplexGraph
+from .operator import DistributedOperator, DistributedWeightedSum
 from .partition import DistributedGraph, partition
 from .spectral import spectral_clustering
 
@@ -43,7 +44,9 @@ __all__ = [
     "partition",
     "DistributedGraph",
     "BlockVector",
+    "DistributedMultiplexGraph",
     "DistributedOperator",
+    "DistributedWeightedSum",
     "top_eigenvectors",
     "kmeans",
     "spectral_clustering",

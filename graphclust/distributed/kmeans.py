@@ -58,7 +58,8 @@ def kmeans(X: BlockVector, n_clusters: int, *, n_init: int = 10, max_iter: int =
         Stop when the squared centre shift is at most ``tol`` times the mean per-feature
         variance of the sample (scikit-learn's convention).
     sample : int, default=20000
-        Rows gathered to seed the centres (all rows when ``n`` is smaller).
+        Rows gathered to seed the centres. When ``n`` is not larger, all rows are gathered and
+        the result is the single-process :func:`graphclust.solvers.kmeans.kmeans` of them.
     random_state : None, int or Generator
 
     Returns
@@ -79,7 +80,12 @@ def kmeans(X: BlockVector, n_clusters: int, *, n_init: int = 10, max_iter: int =
     parts = [g.client.submit(_take_rows, X.parts[i], rows[owner == i] - g.bounds[i], workers=[g.workers[i]],
                              allow_other_workers=False, pure=False) for i in range(g.n_parts)]
     S = np.vstack(g.client.gather(parts))
-    _, centers, _ = host_kmeans(S, k, n_init=n_init, max_iter=max_iter, tol=tol, random_state=rng)
+    host_labels, centers, host_inertia = host_kmeans(S, k, n_init=n_init, max_iter=max_iter, tol=tol,
+                                                     random_state=rng)
+    if m == n:
+        # the sample is every row (in partition order): that run is the single-process k-means
+        # itself; more Lloyd steps from its centres could only move rows it left at a tie
+        return np.asarray(host_labels, dtype=np.int64), np.asarray(centers, dtype=np.float64), float(host_inertia)
     centers = np.asarray(centers, dtype=np.float64)
     tol_abs = float(tol * np.mean(np.var(S.astype(np.float64), axis=0)))
     inertia = np.inf

@@ -246,8 +246,12 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
 
     Parameters
     ----------
-    graph : Graph or anything :func:`graphclust.as_graph` accepts (square sparse matrix...)
-        The adjacency (or any square sparse operator matrix) to distribute.
+    graph : Graph, MultiplexGraph or anything :func:`graphclust.as_graph` accepts
+        The adjacency (or any square sparse operator matrix) to distribute. A
+        :class:`~graphclust.MultiplexGraph` gives a :class:`DistributedMultiplexGraph`: one row
+        partition for all relations (balanced or METIS on the union of their patterns), every
+        relation's blocks in the union's compact columns, so a weighted sum of relations
+        exchanges the union's halo once per product.
     client : distributed.Client
     n_parts : int, optional
         Number of blocks; default: one per worker. Blocks are assigned to workers round-robin
@@ -260,7 +264,7 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
 
     Returns
     -------
-    DistributedGraph
+    DistributedGraph or DistributedMultiplexGraph
 
     Examples
     --------
@@ -269,20 +273,24 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
     >>> client = Client(LocalCluster(n_workers=2, processes=False))  # doctest: +SKIP
     >>> dg = partition(sp.random(100, 100, density=0.05, random_state=0) + sp.eye(100), client)  # doctest: +SKIP
     """
-    from ..graph import Graph, as_graph
+    from ..graph import Graph, MultiplexGraph, as_graph
 
     check_choice(order, "order", ORDERS)
-    g = graph if isinstance(graph, Graph) else as_graph(graph)
+    g = graph if isinstance(graph, (Graph, MultiplexGraph)) else as_graph(graph)
     if g.device != "cpu":
         g = g.to("cpu")
-    A = sp.csr_array(g.adjacency)
-    n = A.shape[0]
+    n = g.n_nodes
     workers = sorted(client.scheduler_info()["workers"])
     if not workers:
         raise ValueError("the Dask client has no workers.")
     if n_parts is None:
         n_parts = len(workers)
     n_parts = check_scalar(n_parts, "n_parts", kind=int, low=1, high=n)
+    if isinstance(g, MultiplexGraph):
+        from .multiplex import partition_multiplex
+
+        return partition_multiplex(g, client, n_parts, order, int(random_state), workers)
+    A = sp.csr_array(g.adjacency)
     perm = None
     if order == "metis" and n_parts > 1:
         perm, bounds = _metis_order(A, n_parts, int(random_state))
