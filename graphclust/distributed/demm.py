@@ -318,6 +318,9 @@ def fit_demm_plus(est: Any, dg: Any, rng: np.random.Generator) -> None:
     if not isinstance(dg, DistributedMultiplexGraph) or dg.source is None:
         raise TypeError("DEMMPlus fits a DistributedMultiplexGraph: partition a MultiplexGraph "
                         "(graphclust.distributed.partition(multiplex_graph, client)).")
+    if est.device not in ("cpu", "auto"):
+        raise ValueError(f"device={est.device!r}: a DistributedMultiplexGraph is clustered on its Dask workers' CPUs; "
+                         "use device='cpu'.")
     src = dg.source
     ns, n, k, R, attributed, alpha, d, dtype = est._setup(src)
     if not attributed:
