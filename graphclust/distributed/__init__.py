@@ -32,6 +32,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from .blocks import BlockVector
+from .edges import partition_from_edges
 from .eigen import top_eigenvectors
 from .kmeans import kmeans
 from .local import local_batch
@@ -42,6 +43,7 @@ from .spectral import spectral_clustering
 
 __all__ = [
     "partition",
+    "partition_from_edges",
     "DistributedGraph",
     "BlockVector",
     "DistributedMultiplexGraph",

@@ -218,8 +218,13 @@ def _metis_order(A: sp.csr_array, n_parts: int, seed: int) -> tuple[np.ndarray, 
 def _split_block(A: sp.csr_array, bounds: np.ndarray, i: int) -> tuple[_Block, dict]:
     """Row block ``i`` with compact columns, and the halo positions it needs per owner."""
     lo, hi = int(bounds[i]), int(bounds[i + 1])
-    rows = A[lo:hi]
-    rows = sp.csr_array(rows)
+    return compact_rows(sp.csr_array(A[lo:hi]), bounds, i)
+
+
+def compact_rows(rows: sp.csr_array, bounds: np.ndarray, i: int) -> tuple[_Block, dict]:
+    """Block ``i``'s rows (global columns) renumbered into the compact layout, and the halo
+    positions (inside each owner ``j``) it needs; run on the client or on a worker."""
+    lo, hi = int(bounds[i]), int(bounds[i + 1])
     cols = rows.indices.astype(np.int64)
     owner_of = np.searchsorted(bounds, cols, side="right") - 1
     compact = np.empty_like(cols)
