@@ -35,6 +35,7 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from ..demm.fused import FusedAdjacency as _SingleFused
 from ..sparse import inverse_power
 from .blocks import BlockVector
 from .operator import DistributedOperator
@@ -207,12 +208,12 @@ def sketched_incidences(dg: Any, plain: list, sizes: Sequence[int], gens: Sequen
     return out
 
 
-class FusedAdjacency:
-    """:class:`graphclust.demm.fused.FusedAdjacency` on row blocks (the same arithmetic).
+class FusedAdjacency(_SingleFused):
+    """:class:`graphclust.demm.fused.FusedAdjacency` on row blocks (its weights, its degree rule).
 
     ``[D^{-1/2}] (sum_r w_r A_hat_r) [D^{-1/2}]`` with ``D = diag(sum_r w_r A_hat_r 1)``; the
-    weights change in place (:meth:`set_weights`), the degree block is recomputed on the
-    workers from the per-relation row sums, and nothing is re-summed.
+    weights change in place (:meth:`set_weights`), the degree block (a weighted sum of the
+    per-relation row-sum blocks) is recomputed on the workers, and nothing is re-summed.
 
     Parameters
     ----------
@@ -224,32 +225,17 @@ class FusedAdjacency:
     dtype : numpy dtype
     """
 
-    device = "cpu"
-
     def __init__(self, dg: Any, terms: list, weights: Sequence[float], *, renormalize: bool = True,
                  dtype: Any = np.float64) -> None:
-        self.weighted_sum = dg.weighted_sum(weights, terms, dtype=dtype)
-        self.shape = self.weighted_sum.shape
-        self.dtype = np.dtype(dtype)
-        self._row_sums = [self.weighted_sum.term(r).row_sums() for r in range(len(terms))] if renormalize else None
-        self._scale = None
-        self._refresh()
+        self._dg, self._terms_dtype = dg, np.dtype(dtype)
+        super().__init__(terms, weights, renormalize=renormalize)
 
-    @property
-    def weights(self) -> np.ndarray:
-        return self.weighted_sum.weights
+    def _build(self, terms: Sequence[Any], weights: Sequence[float]) -> tuple[Any, list | None]:
+        ws = self._dg.weighted_sum(weights, list(terms), dtype=self._terms_dtype)
+        return ws, ([ws.term(r).row_sums() for r in range(len(terms))] if self.renormalize else None)
 
-    def set_weights(self, weights: Sequence[float]) -> None:
-        """Change the relation weights in place (and the re-normalising degrees with them)."""
-        self.weighted_sum.set_weights(weights)
-        self._refresh()
-
-    def _refresh(self) -> None:
-        if self._row_sums is None:
-            return
-        w = self.weights.tolist()
-        d = self._row_sums[0].combine(w, *self._row_sums[1:])
-        self._scale = d.map_blocks(_inv_sqrt).astype(self.dtype)
+    def _inverse_sqrt(self, d: BlockVector) -> BlockVector:
+        return d.map_blocks(_inv_sqrt).astype(self.dtype)
 
     def matmat(self, X: BlockVector, out: Any = None) -> BlockVector:
         if self._scale is None:
@@ -258,6 +244,9 @@ class FusedAdjacency:
         return Y.map_blocks(_scale_rows, self._scale)
 
     rmatmat = matmat
+
+    def diagonal(self) -> Any:
+        raise NotImplementedError("the diagonal of the distributed fused operator is not built (DEMM-NA only).")
 
 
 def sskc(H: BlockVector, n_clusters: int, *, gamma: float, variant: str = "demm_code", sinkhorn_iters: int = 2,

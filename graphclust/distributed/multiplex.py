@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .partition import DistributedGraph, _Block, _balanced_bounds, _metis_order, _split_block
+from .partition import DistributedGraph, _Block, _split_block, cut_rows
 
 __all__ = ["DistributedMultiplexGraph", "partition_multiplex"]
 
@@ -126,12 +126,7 @@ def partition_multiplex(g: Any, client: Any, n_parts: int, order: str, random_st
     union = sp.csr_array(sum(abs(A) for A in mats))
     union.sum_duplicates()
     n = union.shape[0]
-    perm = None
-    if order == "metis" and n_parts > 1:
-        perm, bounds = _metis_order(union, n_parts, int(random_state))
-        union = sp.csr_array(union[perm][:, perm])
-    else:
-        bounds = _balanced_bounds(union.indptr, n_parts)
+    union, perm, bounds = cut_rows(union, n_parts, order, int(random_state))
     assigned = [workers[i % len(workers)] for i in range(n_parts)]
     halo_index, halo_columns = {}, []
     halo_sizes = np.zeros((n_parts, n_parts), dtype=np.int64)

@@ -295,17 +295,20 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
         from .multiplex import partition_multiplex
 
         return partition_multiplex(g, client, n_parts, order, int(random_state), workers)
-    A = sp.csr_array(g.adjacency)
-    perm = None
-    if order == "metis" and n_parts > 1:
-        perm, bounds = _metis_order(A, n_parts, int(random_state))
-        A = sp.csr_array(A[perm][:, perm])
-    else:
-        bounds = _balanced_bounds(A.indptr, n_parts)
+    A, perm, bounds = cut_rows(sp.csr_array(g.adjacency), n_parts, order, int(random_state))
     assigned = [workers[i % len(workers)] for i in range(n_parts)]
     dg = _distribute(A, bounds, assigned, client, perm, g.name)
     dg.source = g
     return dg
+
+
+def cut_rows(A: sp.csr_array, n_parts: int, order: str, seed: int) -> tuple[sp.csr_array, np.ndarray | None,
+                                                                           np.ndarray]:
+    """``A`` in the partition order, that order (None: the input's) and the block bounds."""
+    if order == "metis" and n_parts > 1:
+        perm, bounds = _metis_order(A, n_parts, seed)
+        return sp.csr_array(A[perm][:, perm]), perm, bounds
+    return A, None, _balanced_bounds(A.indptr, n_parts)
 
 
 def _distribute(A: sp.csr_array, bounds: np.ndarray, workers: list, client: Any, order: np.ndarray | None,

@@ -413,11 +413,10 @@ class SpectralClustering(BaseClusterer):
             if self.device not in ("cpu", "auto"):
                 raise ValueError(f"device={self.device!r}: a DistributedGraph is clustered on its Dask workers' "
                                  "CPUs; use device='cpu'.")
-            if graph.source is not None:
-                resolve_regularization(self.regularization, graph.source.adjacency)
-            elif self.regularization is not None:
-                raise ValueError("regularization needs the client's copy of the graph, which this DistributedGraph "
-                                 "lacks.")
+            if graph.source is None and self.regularization == "auto":
+                raise ValueError("regularization='auto' needs the client's copy of the graph (its mean degree), "
+                                 "which a DistributedGraph from partition_from_edges lacks; pass a number.")
+            resolve_regularization(self.regularization, None if graph.source is None else graph.source.adjacency)
         else:
             resolve_regularization(self.regularization, graph.adjacency)
         check_scalar(self.max_iter, "max_iter", kind=int, low=1)
@@ -437,8 +436,8 @@ class SpectralClustering(BaseClusterer):
             self.labels_, self.embedding_, self.eigenvalues_, self.inertia_ = spectral_clustering(
                 graph, k, n_init=int(self.n_init), tol=resolve_tol(self.tol, graph.n_nodes),
                 max_iter=int(self.max_iter),
-                regularization=resolve_regularization(self.regularization, graph.source.adjacency)
-                if self.regularization is not None else 0.0,
+                regularization=resolve_regularization(
+                    self.regularization, None if graph.source is None else graph.source.adjacency),
                 kmeans_sample={None: graph.n_nodes, "auto": None}.get(self.kmeans_sample, self.kmeans_sample),
                 random_state=rng, verbose=bool(self.verbose))
             return

@@ -53,6 +53,8 @@ def test_from_delayed_chunks_spectral_same_labels(client, sbm):
     assert adjusted_rand_score(ref, gc.SpectralClustering(4, random_state=0).fit_predict(dg)) == 1.0
     with pytest.raises(ValueError, match="features"):
         gc.S2CAG(4).fit(dg)
+    with pytest.raises(ValueError, match="regularization='auto'"):
+        gc.SpectralClustering(4, regularization="auto").fit(dg)
 
 
 def test_bad_edge_chunks(client):
