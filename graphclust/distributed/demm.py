@@ -115,6 +115,10 @@ def normalized_relations(dg: Any, *, self_loops: bool = True, dtype: Any = np.fl
     A_hat : list (per relation) of lists of block Futures, the union layout
     plain : list of lists of block Futures, the relations without their diagonal
     fro_sq : ndarray (R,), ``||A_hat_r||_F^2``
+
+    Examples
+    --------
+    >>> A_hat, plain, fro_sq = normalized_relations(dmg)      # doctest: +SKIP
     """
     A_hat, plain, fro = [], [], []
     for blocks in dg.relation_blocks:
@@ -195,6 +199,10 @@ def sketched_incidences(dg: Any, plain: list, sizes: Sequence[int], gens: Sequen
     Returns
     -------
     list of BlockVector
+
+    Examples
+    --------
+    >>> E = sketched_incidences(dmg, plain, [64, 64], [np.random.default_rng(0)] * 2)  # doctest: +SKIP
     """
     from ..demm.relations import strip_diagonal
 
@@ -223,6 +231,11 @@ class FusedAdjacency(_SingleFused):
     weights : sequence of float
     renormalize : bool, default=True
     dtype : numpy dtype
+
+    Examples
+    --------
+    >>> fused = FusedAdjacency(dmg, A_hat, [0.5, 0.5])        # doctest: +SKIP
+    >>> fused.set_weights([0.7, 0.3]); Y = fused.matmat(X)    # doctest: +SKIP
     """
 
     def __init__(self, dg: Any, terms: list, weights: Sequence[float], *, renormalize: bool = True,
@@ -267,6 +280,10 @@ def sskc(H: BlockVector, n_clusters: int, *, gamma: float, variant: str = "demm_
     Returns
     -------
     labels : int64 ndarray (n,), partition order
+
+    Examples
+    --------
+    >>> labels = sskc(H, 3, gamma=1.0 / H.shape[1], random_state=0)   # doctest: +SKIP
     """
     from ..demm.random_features import projection_matrix, random_fourier_features
     from ..demm.stage2 import center_rows
@@ -299,6 +316,10 @@ def fit_demm_plus(est: Any, dg: Any, rng: np.random.Generator) -> None:
     est : DEMMPlus
     dg : DistributedMultiplexGraph
     rng : numpy.random.Generator
+
+    Examples
+    --------
+    >>> gc.DEMMPlus(3, random_state=0).fit(dmg)   # calls fit_demm_plus   # doctest: +SKIP
     """
     from ..demm.common import sketch_generators, sketch_sizes
     from ..demm.stage1 import faao

@@ -38,6 +38,12 @@ class DistributedMultiplexGraph(DistributedGraph):
     halo_columns : list of ndarray
         Per block, the sorted rows (partition order) of its union halo, kept on the client to
         cut further matrices of the same pattern (:meth:`scatter_relation`).
+
+    Examples
+    --------
+    >>> import graphclust as gc, graphclust.distributed as gd           # doctest: +SKIP
+    >>> dmg = gd.partition(gc.datasets.load("acm_multiplex"), client)     # doctest: +SKIP
+    >>> labels = gc.DEMMPlus(3, random_state=0).fit_predict(dmg)         # doctest: +SKIP
     """
 
     relation_blocks: list = field(default_factory=list)

@@ -173,6 +173,11 @@ class DistributedWeightedSum(DistributedOperator):
         Default: all ones.
     dtype : numpy dtype, optional
         Of the terms (default: the graph's).
+
+    Examples
+    --------
+    >>> op = dmg.weighted_sum([0.5, 0.3, 0.2])          # doctest: +SKIP
+    >>> op.set_weights([0.6, 0.2, 0.2]); Y = op.matmat(BlockVector.random(dmg, 8, seed=0))  # doctest: +SKIP
     """
 
     def __init__(self, graph: Any, terms: list, weights: Any = None, dtype: Any = None) -> None:

@@ -64,6 +64,11 @@ def linked_components(dgraph: Any) -> tuple[int, int]:
     Returns
     -------
     n_linked, n_isolated : int
+
+    Examples
+    --------
+    >>> linked_components(gd.partition(gc.datasets.load("acm"), client))   # doctest: +SKIP
+    (156, 561)
     """
     from scipy.sparse.csgraph import connected_components
 
