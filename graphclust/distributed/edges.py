@@ -121,7 +121,9 @@ def partition_from_edges(sources: Sequence[Any], n_nodes: int, client: Any, n_pa
     The row cuts balance the stored entries per block (as ``order="balanced"`` does, to the
     resolution of ``4096`` row bins per block); every chunk is split by block where it was
     read, and each block is assembled, renumbered into its compact layout and given its halo
-    lists on its own worker. Duplicate edges are summed. The client never holds the graph:
+    lists on its own worker. Duplicate edges are summed; the edges must describe a symmetric
+    matrix (each undirected edge in both directions, or once with ``symmetrize=True``): it is
+    not checked, as that would need the whole graph in one place. The client never holds the graph:
     the result has no ``source``, so what needs the client's copy (node features, the spectral
     component count, S2CAG, DEMM+) is refused or skipped on it.
 

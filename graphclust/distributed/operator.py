@@ -45,7 +45,7 @@ def _weighted_product(weights: list, n_halos: int, X: np.ndarray, *rest: Any) ->
 
 
 def _row_sums(block: Any) -> np.ndarray:
-    return np.asarray(block.matrix.sum(axis=1)).ravel()[:, None]
+    return np.asarray(block.matrix.sum(axis=1), dtype=np.float64).ravel()[:, None]
 
 
 def _scale_block(block: Any, left: np.ndarray, right: np.ndarray) -> Any:
