@@ -56,6 +56,11 @@ def test_gram_and_orthonormalize(client, sbm):
     X = np.random.default_rng(1).standard_normal((sbm.n_nodes, 4))
     bv = gd.BlockVector.from_numpy(dg, X)
     np.testing.assert_allclose(bv.gram(), X.T @ X, rtol=1e-12)
+    # the array idioms DEMM+'s stage I uses, answered blockwise
+    np.testing.assert_allclose(bv.T @ bv, X.T @ X, rtol=1e-12)
+    np.testing.assert_allclose(bv.sum(axis=0), X.sum(axis=0), rtol=1e-12)
+    assert ((bv - bv * 0.5) ** 2).sum() == pytest.approx(((X - X * 0.5) ** 2).sum(), rel=1e-12)
+    np.testing.assert_allclose(gc.sparse.row_normalize(bv).to_numpy(), gc.sparse.row_normalize(X), rtol=1e-12)
     Q = bv.orthonormalize().to_numpy()
     np.testing.assert_allclose(Q.T @ Q, np.eye(4), atol=1e-10)
     # same column space
