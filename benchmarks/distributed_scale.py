@@ -8,11 +8,18 @@ For an SBM with ``--nodes`` nodes and ``--edges`` edges:
    and the bytes one ``matmat`` ships between workers (the workers' own transfer counters)
    against the halo rows the partition reported;
 3. the per-product cost split into local SpMM, halo exchange and client reduction
-   (``X^T X``), median of ``--repeats``, the inputs of the cost model in docs/distributed.md.
+   (``X^T X``), median of ``--repeats``, the inputs of the cost model in docs/distributed.md;
+4. with ``--demm-nodes N``: DEMM+ on a 3-relation multiplex SBM of N nodes (32 attributes),
+   the single-process fit against the fit on ``partition(multiplex_graph, ...)`` for each
+   worker count: wall time, ARI and relation weights against the single run, and the bytes
+   one fused product ships (one exchange of the union halo) against the union's halo rows
+   and against the sum of the per-relation halos a sum of separate operators would ship.
+   ``--skip-spectral`` runs this part alone.
 
 Run::
 
     python benchmarks/distributed_scale.py --nodes 4000000 --edges 20000000 --workers 1 2 4
+    python benchmarks/distributed_scale.py --skip-spectral --demm-nodes 30000 --workers 1 2 3
 
 Prints Markdown tables with the command and the machine.
 """
@@ -84,10 +91,77 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--order", default="balanced", choices=["balanced", "metis"])
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--demm-nodes", type=int, default=0, help="also run DEMM+ on a multiplex SBM of this size")
+    ap.add_argument("--skip-spectral", action="store_true")
     args = ap.parse_args(argv)
 
     for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    if args.skip_spectral:
+        print(f"Command: `python benchmarks/distributed_scale.py {' '.join(sys.argv[1:] if argv is None else argv)}`  ")
+        print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
+              "(shared with other jobs); workers: 1 thread each, numba/BLAS 1 thread\n")
+    else:
+        spectral_tables(args, argv)
+    if args.demm_nodes:
+        demm_table(args)
+
+
+def demm_table(args: argparse.Namespace) -> None:
+    """Part 4: DEMM+ on a multiplex SBM, one process against the distributed fit."""
+    from distributed import Client, LocalCluster, wait
+
+    import graphclust as gc
+    import graphclust.distributed as gd
+    from sklearn.metrics import adjusted_rand_score
+
+    size = args.demm_nodes // 3
+    g = gc.datasets.multiplex_sbm([size] * 3, degrees=(10, 10, 10), signals=(0.9, 0.7, 0.0), n_features=32,
+                                  feature_signal=1.5, random_state=0)
+    nnz = sum(A.nnz for A in g.relations)
+    t = time.perf_counter()
+    ref = gc.DEMMPlus(3, random_state=0).fit(g)
+    wall_single = time.perf_counter() - t
+    rows = [("single process", wall_single, adjusted_rand_score(g.labels, ref.labels_), "-", "-", "-", "-")]
+    env = {var: "1" for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    for W in args.workers:
+        cluster = LocalCluster(n_workers=W, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               memory_limit=0, silence_logs=40, env=env)
+        client = Client(cluster)
+        client.wait_for_workers(W)
+        try:
+            dg = gd.partition(g, client, W, order=args.order)
+            t = time.perf_counter()
+            got = gc.DEMMPlus(3, random_state=0).fit(dg)
+            wall = time.perf_counter() - t
+            X = gd.BlockVector.random(dg, 32, seed=1)
+            op = dg.weighted_sum([0.5, 0.3, 0.2])
+            wait(op.matmat(X).parts)
+            before = sum(client.run(_sent_bytes).values())
+            wait(op.matmat(X).parts)
+            sent = sum(client.run(_sent_bytes).values()) - before
+            union = int(dg.halo_sizes.sum())
+            separate = sum(int(gd.partition(gc.as_graph(A), client, W, order=args.order).halo_sizes.sum())
+                           for A in g.relations) if args.order == "balanced" else None
+            w_diff = float(np.abs(got.weight_history_ - ref.weight_history_).max())
+            rows.append((f"{W} workers ({args.order})", wall, adjusted_rand_score(g.labels, got.labels_),
+                         f"{adjusted_rand_score(ref.labels_, got.labels_):.4f}", f"{w_diff:.1e}",
+                         f"{sent / (union * 32 * 8):.3f}" if union else "no halo",
+                         f"{union / separate:.2f}" if separate else "-"))
+        finally:
+            client.close()
+            cluster.close()
+    print(f"\nDEMM+ (defaults, random_state=0) on a multiplex SBM: {g.n_nodes:,} nodes, 3 relations "
+          f"(signals 0.9, 0.7, noise), {nnz // 2:,} edges in all, 32 attributes:\n")
+    print("| run | fit wall s | ARI truth | ARI vs single | max weight difference | shipped / union-halo bytes "
+          "(32 float64 columns) | union halo / sum of per-relation halos |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]:.1f} | {r[2]:.4f} | {r[3]} | {r[4]} | {r[5]} | {r[6]} |")
+
+
+def spectral_tables(args: argparse.Namespace, argv: list[str] | None) -> None:
+    """Parts 1-3: the spectral baseline, one process against the distributed fits."""
     import scipy.sparse as sp
     from distributed import Client, LocalCluster, wait
     from sklearn.metrics import adjusted_rand_score

@@ -82,6 +82,9 @@ class BaseClusterer(BaseEstimator):
         name = type(self).__name__
         if not self._distributed:
             raise TypeError(f"{name} runs on one machine: fit it on the graph itself, not on a DistributedGraph.")
+        if self._multiplex and not hasattr(graph, "n_relations"):
+            raise TypeError(f"{name} clusters multi-relational graphs: partition a MultiplexGraph "
+                            "(graphclust.distributed.partition(multiplex_graph, client)).")
         if features is not None:
             raise TypeError(f"{name}: a DistributedGraph carries its features; partition a graph that has them.")
         if self._requires_features and graph.features is None:

@@ -363,6 +363,8 @@ def row_normalize(X: Any, norm: str = "l2", copy: bool = True) -> Any:
     Parameters
     ----------
     X : dense array of shape (n, k), numpy or cupy
+        Or a row-partitioned block with ``map_blocks`` (:class:`graphclust.distributed.BlockVector`):
+        each block is normalised on its worker (a new block).
     norm : {"l2", "l1"}, default="l2"
     copy : bool, default=True
         False scales ``X`` in place when its dtype allows (float32 or float64).
@@ -377,6 +379,12 @@ def row_normalize(X: Any, norm: str = "l2", copy: bool = True) -> Any:
     array([[0.6, 0.8],
            [0. , 0. ]])
     """
+    if hasattr(X, "map_blocks"):
+        # a row-partitioned block (graphclust.distributed.BlockVector): the rows are scaled
+        # where they live, one task per block
+        import functools
+
+        return X.map_blocks(functools.partial(row_normalize, norm=norm), dtype=np.result_type(X.dtype, np.float32))
     xp = namespace_of(X).xp
     X = xp.array(X, dtype=xp.result_type(X.dtype, xp.float32), copy=copy)
     if norm == "l2":

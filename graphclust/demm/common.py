@@ -172,4 +172,5 @@ class DEMMBase(BaseClusterer):
         self.energies_ = {r: float(x) for r, x in zip(names, res.energies[-1])}
         self.objective_ = np.asarray(res.objective, dtype=np.float64)
         self.n_iter_ = len(res.objective)
-        self.embedding_ = np.asarray(ns.to_numpy(res.H), dtype=np.float64)
+        # a distributed block (graphclust.distributed.BlockVector) stays on its workers
+        self.embedding_ = res.H if hasattr(res.H, "to_numpy") else np.asarray(ns.to_numpy(res.H), dtype=np.float64)

@@ -161,6 +161,7 @@ class DEMMPlus(DEMMBase):
     """
 
     _variant = "DEMM+"
+    _distributed = True  # fit also takes a graphclust.distributed.DistributedMultiplexGraph
 
     def __init__(
         self,
@@ -245,6 +246,12 @@ class DEMMPlus(DEMMBase):
         sketch_sizes(self.sketch_size, graph.n_relations)
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:
+        if getattr(graph, "is_distributed", False):
+            # the same steps on the row blocks of a Dask cluster (graphclust.distributed.demm)
+            from ..distributed.demm import fit_demm_plus
+
+            fit_demm_plus(self, graph, rng)
+            return
         ns, n, k, R, attributed, alpha, d, dtype = self._setup(graph)
         A_hat, plain, fro_sq = self._relations(graph, attributed)
         gens = sketch_generators(self.random_state, rng, R)

@@ -55,14 +55,22 @@ class FusedAdjacency:
     """
 
     def __init__(self, relations: Sequence[Any], weights: Sequence[float], *, renormalize: bool = True) -> None:
-        self.weighted_sum = WeightedSum(list(relations), weights)
+        self.renormalize = bool(renormalize)
+        self.weighted_sum, self._row_sums = self._build(relations, weights)
         self.shape = self.weighted_sum.shape
         self.dtype = self.weighted_sum.dtype
         self.device = self.weighted_sum.device
-        self.renormalize = bool(renormalize)
-        self._row_sums = [row_sums(op.matrix) for op in self.weighted_sum.operators] if renormalize else None
         self._scale = None
         self._refresh()
+
+    def _build(self, relations: Sequence[Any], weights: Sequence[float]) -> tuple[Any, list | None]:
+        """The weighted sum and, when re-normalising, each relation's row sums (a subclass
+        holding the relations elsewhere, graphclust.distributed's, builds its own)."""
+        ws = WeightedSum(list(relations), weights)
+        return ws, ([row_sums(op.matrix) for op in ws.operators] if self.renormalize else None)
+
+    def _inverse_sqrt(self, d: Any) -> Any:
+        return inverse_power(d, -0.5).astype(self.dtype)
 
     @property
     def weights(self) -> np.ndarray:
@@ -85,7 +93,7 @@ class FusedAdjacency:
         d = None
         for w, s in zip(self.weights.tolist(), self._row_sums):
             d = s * w if d is None else d + s * w
-        self._scale = inverse_power(d, -0.5).astype(self.dtype)
+        self._scale = self._inverse_sqrt(d)
 
     def matmat(self, X: Any, out: Any = None) -> Any:
         if self._scale is None:

@@ -32,18 +32,23 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from .blocks import BlockVector
+from .edges import partition_from_edges
 from .eigen import top_eigenvectors
 from .kmeans import kmeans
 from .local import local_batch
-from .operator import DistributedOperator
+from .multiplex import DistributedMultiplexGraph
+from .operator import DistributedOperator, DistributedWeightedSum
 from .partition import DistributedGraph, partition
 from .spectral import spectral_clustering
 
 __all__ = [
     "partition",
+    "partition_from_edges",
     "DistributedGraph",
     "BlockVector",
+    "DistributedMultiplexGraph",
     "DistributedOperator",
+    "DistributedWeightedSum",
     "top_eigenvectors",
     "kmeans",
     "spectral_clustering",

@@ -67,6 +67,14 @@ def _sumsq(X: np.ndarray) -> np.ndarray:
     return (X64 * X64).sum(axis=0)
 
 
+def _colsum(X: np.ndarray) -> np.ndarray:
+    return X.astype(np.float64, copy=False).sum(axis=0)
+
+
+def _power(p: float, X: np.ndarray) -> np.ndarray:
+    return X ** X.dtype.type(p)
+
+
 class BlockVector:
     """An ``n x k`` dense block held as row blocks on the workers of a :class:`DistributedGraph`.
 
@@ -182,12 +190,34 @@ class BlockVector:
         ]
         return np.sum(client.gather(partials), axis=0)
 
-    def column_sumsq(self) -> np.ndarray:
-        """Squared column norms (float64, on the client)."""
+    def _reduce(self, func: Callable) -> np.ndarray:
         client = self.graph.client
-        partials = [client.submit(_sumsq, p, workers=[w], allow_other_workers=False, pure=False)
+        partials = [client.submit(func, p, workers=[w], allow_other_workers=False, pure=False)
                     for p, w in zip(self.parts, self.graph.workers)]
         return np.sum(client.gather(partials), axis=0)
+
+    def column_sumsq(self) -> np.ndarray:
+        """Squared column norms (float64, on the client)."""
+        return self._reduce(_sumsq)
+
+    def sum(self, axis: int | None = None) -> Any:
+        """Column sums (``axis=0``, float64 ``k``-vector) or the sum of all entries (``None``,
+        a float), reduced to the client from one partial per block (numpy's ``sum``)."""
+        if axis not in (None, 0):
+            raise ValueError("a BlockVector sums over its rows (axis=0) or over everything (axis=None).")
+        cols = self._reduce(_colsum)
+        return cols if axis == 0 else float(cols.sum())
+
+    @property
+    def T(self) -> "_Transposed":
+        """``X.T``, only to be multiplied by a BlockVector of the same partition: ``X.T @ Y`` is
+        :meth:`gram` (``k1 x k2`` on the client), so code written for arrays runs on blocks."""
+        return _Transposed(self)
+
+    def __pow__(self, p: float) -> "BlockVector":
+        if np.ndim(p) != 0:
+            raise TypeError("a BlockVector is raised to a scalar power only.")
+        return self._submit(_power, float(p))
 
     def __matmul__(self, S: np.ndarray) -> "BlockVector":
         S = np.asarray(S)
@@ -318,6 +348,19 @@ class BlockVector:
 
     def __repr__(self) -> str:
         return f"BlockVector(shape={self.shape}, dtype={self.dtype}, n_parts={self.graph.n_parts})"
+
+
+class _Transposed:
+    """``X.T`` of a :class:`BlockVector`: ``X.T @ Y`` is ``X.gram(Y)``."""
+
+    def __init__(self, X: BlockVector) -> None:
+        self.X = X
+        self.shape = X.shape[::-1]
+
+    def __matmul__(self, Y: BlockVector) -> np.ndarray:
+        if not isinstance(Y, BlockVector):
+            raise TypeError("X.T of a BlockVector multiplies a BlockVector of the same partition only.")
+        return self.X.gram(Y)
 
 
 def _cast(dtype: Any, X: np.ndarray) -> np.ndarray:

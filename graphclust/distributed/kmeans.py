@@ -58,7 +58,8 @@ def kmeans(X: BlockVector, n_clusters: int, *, n_init: int = 10, max_iter: int =
         Stop when the squared centre shift is at most ``tol`` times the mean per-feature
         variance of the sample (scikit-learn's convention).
     sample : int, default=20000
-        Rows gathered to seed the centres (all rows when ``n`` is smaller).
+        Rows gathered to seed the centres. When ``n`` is not larger, all rows are gathered and
+        the result is the single-process :func:`graphclust.solvers.kmeans.kmeans` of them.
     random_state : None, int or Generator
 
     Returns
@@ -74,12 +75,24 @@ def kmeans(X: BlockVector, n_clusters: int, *, n_init: int = 10, max_iter: int =
     n = X.shape[0]
     k = check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=n)
     m = min(n, max(int(sample), k))
+    # The sample is drawn, and stacked, in the input node order (what one process sees): a METIS
+    # partition reorders the rows, but not the sample nor the k-means++ draws on it.
     rows = np.sort(rng.choice(n, size=m, replace=False)) if m < n else np.arange(n)
-    owner = np.searchsorted(g.bounds, rows, side="right") - 1
-    parts = [g.client.submit(_take_rows, X.parts[i], rows[owner == i] - g.bounds[i], workers=[g.workers[i]],
+    pos = rows if g.order is None else np.argsort(g.order)[rows]  # their rows in the partition order
+    by_pos = np.argsort(pos, kind="stable")
+    owner = np.searchsorted(g.bounds, pos[by_pos], side="right") - 1
+    parts = [g.client.submit(_take_rows, X.parts[i], pos[by_pos][owner == i] - g.bounds[i], workers=[g.workers[i]],
                              allow_other_workers=False, pure=False) for i in range(g.n_parts)]
-    S = np.vstack(g.client.gather(parts))
-    _, centers, _ = host_kmeans(S, k, n_init=n_init, max_iter=max_iter, tol=tol, random_state=rng)
+    S = np.empty((m, X.shape[1]), dtype=X.dtype)
+    S[by_pos] = np.vstack(g.client.gather(parts))
+    host_labels, centers, host_inertia = host_kmeans(S, k, n_init=n_init, max_iter=max_iter, tol=tol,
+                                                     random_state=rng)
+    if m == n:
+        # the sample is every row: that run is the single-process k-means itself (more Lloyd
+        # steps from its centres could only move rows it left at a tie); back to partition order
+        labels = np.asarray(host_labels, dtype=np.int64)
+        return (labels if g.order is None else labels[g.order]), np.asarray(centers, dtype=np.float64), \
+            float(host_inertia)
     centers = np.asarray(centers, dtype=np.float64)
     tol_abs = float(tol * np.mean(np.var(S.astype(np.float64), axis=0)))
     inertia = np.inf

@@ -248,8 +248,13 @@ def _metis_order(A: sp.csr_array, n_parts: int, seed: int) -> tuple[np.ndarray, 
 def _split_block(A: sp.csr_array, bounds: np.ndarray, i: int) -> tuple[_Block, dict]:
     """Row block ``i`` with compact columns, and the halo positions it needs per owner."""
     lo, hi = int(bounds[i]), int(bounds[i + 1])
-    rows = A[lo:hi]
-    rows = sp.csr_array(rows)
+    return compact_rows(sp.csr_array(A[lo:hi]), bounds, i)
+
+
+def compact_rows(rows: sp.csr_array, bounds: np.ndarray, i: int) -> tuple[_Block, dict]:
+    """Block ``i``'s rows (global columns) renumbered into the compact layout, and the halo
+    positions (inside each owner ``j``) it needs; run on the client or on a worker."""
+    lo, hi = int(bounds[i]), int(bounds[i + 1])
     cols = rows.indices.astype(np.int64)
     owner_of = np.searchsorted(bounds, cols, side="right") - 1
     compact = np.empty_like(cols)
@@ -276,8 +281,12 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
 
     Parameters
     ----------
-    graph : Graph or anything :func:`graphclust.as_graph` accepts (square sparse matrix...)
-        The adjacency (or any square sparse operator matrix) to distribute.
+    graph : Graph, MultiplexGraph or anything :func:`graphclust.as_graph` accepts
+        The adjacency (or any square sparse operator matrix) to distribute. A
+        :class:`~graphclust.MultiplexGraph` gives a :class:`DistributedMultiplexGraph`: one row
+        partition for all relations (balanced or METIS on the union of their patterns), every
+        relation's blocks in the union's compact columns, so a weighted sum of relations
+        exchanges the union's halo once per product.
     client : distributed.Client
     n_parts : int, optional
         Number of blocks; default: one per worker. Blocks are assigned to workers round-robin
@@ -290,7 +299,7 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
 
     Returns
     -------
-    DistributedGraph
+    DistributedGraph or DistributedMultiplexGraph
 
     Examples
     --------
@@ -299,30 +308,37 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
     >>> client = Client(LocalCluster(n_workers=2, processes=False))  # doctest: +SKIP
     >>> dg = partition(sp.random(100, 100, density=0.05, random_state=0) + sp.eye(100), client)  # doctest: +SKIP
     """
-    from ..graph import Graph, as_graph
+    from ..graph import Graph, MultiplexGraph, as_graph
 
     check_choice(order, "order", ORDERS)
-    g = graph if isinstance(graph, Graph) else as_graph(graph)
+    g = graph if isinstance(graph, (Graph, MultiplexGraph)) else as_graph(graph)
     if g.device != "cpu":
         g = g.to("cpu")
-    A = sp.csr_array(g.adjacency)
-    n = A.shape[0]
+    n = g.n_nodes
     workers = sorted(client.scheduler_info()["workers"])
     if not workers:
         raise ValueError("the Dask client has no workers.")
     if n_parts is None:
         n_parts = len(workers)
     n_parts = check_scalar(n_parts, "n_parts", kind=int, low=1, high=n)
-    perm = None
-    if order == "metis" and n_parts > 1:
-        perm, bounds = _metis_order(A, n_parts, int(random_state))
-        A = sp.csr_array(A[perm][:, perm])
-    else:
-        bounds = _balanced_bounds(A.indptr, n_parts)
+    if isinstance(g, MultiplexGraph):
+        from .multiplex import partition_multiplex
+
+        return partition_multiplex(g, client, n_parts, order, int(random_state), workers)
+    A, perm, bounds = cut_rows(sp.csr_array(g.adjacency), n_parts, order, int(random_state))
     assigned = [workers[i % len(workers)] for i in range(n_parts)]
     dg = _distribute(A, bounds, assigned, client, perm, g.name)
     dg.source = g
     return dg
+
+
+def cut_rows(A: sp.csr_array, n_parts: int, order: str, seed: int) -> tuple[sp.csr_array, np.ndarray | None,
+                                                                           np.ndarray]:
+    """``A`` in the partition order, that order (None: the input's) and the block bounds."""
+    if order == "metis" and n_parts > 1:
+        perm, bounds = _metis_order(A, n_parts, seed)
+        return sp.csr_array(A[perm][:, perm]), perm, bounds
+    return A, None, _balanced_bounds(A.indptr, n_parts)
 
 
 def _distribute(A: sp.csr_array, bounds: np.ndarray, workers: list, client: Any, order: np.ndarray | None,

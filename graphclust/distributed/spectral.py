@@ -15,7 +15,7 @@ from .eigen import top_eigenvectors
 from .kmeans import kmeans
 from .operator import DistributedOperator
 
-__all__ = ["spectral_embedding", "spectral_clustering"]
+__all__ = ["spectral_embedding", "spectral_clustering", "linked_components"]
 
 # The single-machine estimator's filter degrees and tolerance (graphclust.spectral.spectral).
 _DEGREE, _START_DEGREE = 8, 12
@@ -31,9 +31,90 @@ def _zero_isolated(V: np.ndarray, d: np.ndarray) -> np.ndarray:
     return V
 
 
+def _add(tau: float, d: np.ndarray) -> np.ndarray:
+    return d + tau
+
+
+class _RankOneAdded:
+    """``S + c u u^T`` on row blocks (the regularized operator of the single-machine estimator,
+    its :class:`graphclust.operators.LowRankOperator` term): ``u^T X`` is a ``1 x k`` reduction."""
+
+    device = "cpu"
+
+    def __init__(self, S: DistributedOperator, u: BlockVector, c: float) -> None:
+        self.S, self.u, self.c = S, u, float(c)
+        self.graph, self.shape, self.dtype = S.graph, S.shape, S.dtype
+
+    def astype(self, dtype: Any) -> "_RankOneAdded":
+        return _RankOneAdded(self.S.astype(dtype), self.u, self.c)
+
+    def matmat(self, X: BlockVector, out: Any = None) -> BlockVector:
+        coef = self.u.gram(X) * self.c
+        return self.S.matmat(X) + self.u @ coef
+
+
+def linked_components(dgraph: Any) -> tuple[int, int]:
+    """Components with at least one edge, and isolated nodes, of the client's copy of the graph
+    (the one it was partitioned from): O(nnz) on the client, once per fit.
+
+    Parameters
+    ----------
+    dgraph : DistributedGraph
+
+    Returns
+    -------
+    n_linked, n_isolated : int
+
+    Examples
+    --------
+    >>> linked_components(gd.partition(gc.datasets.load("acm"), client))   # doctest: +SKIP
+    (156, 561)
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    A = dgraph.source.adjacency
+    n_comp, _ = connected_components(A, directed=False)
+    n_isolated = int((np.diff(A.indptr) == 0).sum())
+    return n_comp - n_isolated, n_isolated
+
+
+def _check_components(dgraph: Any, n_components: int) -> None:
+    """The single-machine estimator's component rules, decided before the solve: a warning where
+    it warns, a ValueError where it would embed the largest component alone (not done here)."""
+    import warnings
+
+    if dgraph.source is None or n_components < 2:
+        return
+    n_linked, n_isolated = linked_components(dgraph)
+    if n_linked > n_components:
+        raise ValueError(
+            f"the graph has {n_linked} components with edges, more than n_clusters={n_components}: on one machine "
+            "SpectralClustering then embeds the largest component only (the largest-component rule), which is not "
+            "built for a DistributedGraph. Partition the largest component, or pass regularization='auto' "
+            "(regularized spectral clustering connects the graph)."
+        )
+    what = None
+    if n_linked > 1:
+        what = f"{n_linked} components with edges, each adding an eigenvalue 1: the components are among the clusters"
+    elif n_isolated:
+        what = (f"{n_isolated} isolated nodes (no edges) get zero rows and join the cluster whose center is nearest "
+                "the origin")
+    if what is not None:
+        warnings.warn(f"spectral embedding: the graph is disconnected: {what}. regularization='auto' (regularized "
+                      "spectral clustering) connects it; or cluster the components separately.",
+                      UserWarning, stacklevel=4)
+
+
 def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max_iter: int = 100,
-                       random_state: Any = None, verbose: bool = False) -> tuple[BlockVector, np.ndarray]:
+                       regularization: float = 0.0, random_state: Any = None,
+                       verbose: bool = False) -> tuple[BlockVector, np.ndarray]:
     """Top eigenvectors of ``D^{-1/2} A D^{-1/2}`` of a :class:`DistributedGraph`.
+
+    With ``regularization`` ``tau > 0``: those of ``D_tau^{-1/2} A D_tau^{-1/2} + (tau / n) u u^T``,
+    ``D_tau = D + tau I``, ``u = D_tau^{-1/2} 1`` (the single-machine estimator's operator).
+    Disconnected graphs follow the single-machine rules: a warning with at most
+    ``n_components`` components with edges; a ValueError with more (one machine embeds the
+    largest component alone, which is not built here).
 
     Parameters
     ----------
@@ -41,6 +122,8 @@ def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max
     n_components : int
     tol, max_iter, verbose
         As in :class:`graphclust.SpectralClustering`.
+    regularization : float, default=0.0
+        ``tau`` (already resolved: :func:`graphclust.spectral.spectral.resolve_regularization`).
     random_state : None, int or Generator
 
     Returns
@@ -49,41 +132,29 @@ def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max
     eigenvalues : ndarray, descending
     """
     rng = check_random_state(random_state)
+    tau = float(regularization)
+    if not tau:
+        _check_components(dgraph, int(n_components))
     A = DistributedOperator(dgraph)
     deg = A.row_sums()
-    dinv = deg.map_blocks(_inv_sqrt)
+    d_tau = deg.map_blocks(functools.partial(_add, tau)) if tau else deg
+    dinv = d_tau.map_blocks(_inv_sqrt)
     S = A.scaled(dinv, dinv)
+    op = _RankOneAdded(S, dinv, tau / dgraph.n_nodes) if tau else S
     # Mean number of neighbours of the non-isolated nodes from per-block partial counts.
     nnz = int(dgraph.nnz.sum())
     n_active = int(_count_positive(deg))
     c = max(1.0, nnz / max(1, n_active))
     initial_cut = min(0.9, 2.0 / np.sqrt(c))
-    w, V = top_eigenvectors(S, n_components, tol=tol, max_iter=max_iter, bounds=(-1.0, 1.0),
-                            X0=deg.map_blocks(np.sqrt), initial_cut=initial_cut, degree=_DEGREE,
+    w, V = top_eigenvectors(op, n_components, tol=tol, max_iter=max_iter, bounds=(-1.0, 1.0),
+                            X0=d_tau.map_blocks(np.sqrt), initial_cut=initial_cut, degree=_DEGREE,
                             start_degree=_START_DEGREE, dtype=np.float32, seed=seed_from(rng), verbose=verbose)
-    if n_components >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3) and _disconnected(dgraph):
-        import warnings
-
-        warnings.warn(
-            "distributed spectral embedding: the eigenvalue 1 is repeated, so the graph is disconnected; the "
-            "embedding mixes component indicators (the single-machine estimator embeds the largest component "
-            "instead). Partition the largest component, or cluster the components separately.",
-            UserWarning, stacklevel=3,
-        )
+    if tau:
+        return V, w
+    if dgraph.source is None and n_components >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3):
+        raise ValueError("the eigenvalue 1 is repeated, so the graph is disconnected, and its components cannot be "
+                         "counted without the client's copy of the graph; pass regularization='auto'.")
     return V.map_blocks(_zero_isolated, deg), w
-
-
-def _disconnected(dgraph: Any) -> bool:
-    """Whether the graph has several components with edges, counted on the client's copy of the
-    graph (the one it was partitioned from); only asked when the second eigenvalue is near 1."""
-    if dgraph.source is None:
-        return True
-    from scipy.sparse.csgraph import connected_components
-
-    A = dgraph.source.adjacency
-    n_comp, _ = connected_components(A, directed=False)
-    n_isolated = int((np.diff(A.indptr) == 0).sum())
-    return n_comp - n_isolated > 1
 
 
 def _positive(d: np.ndarray) -> int:
@@ -98,7 +169,7 @@ def _count_positive(v: BlockVector) -> int:
 
 
 def spectral_clustering(dgraph: Any, n_clusters: int, *, n_init: int = 10, tol: float = 1e-2, max_iter: int = 100,
-                        kmeans_sample: int | None = None, random_state: Any = None,
+                        regularization: float = 0.0, kmeans_sample: int | None = None, random_state: Any = None,
                         verbose: bool = False) -> tuple[np.ndarray, BlockVector, np.ndarray, float]:
     """:class:`graphclust.SpectralClustering` computed on a :class:`DistributedGraph`.
 
@@ -108,6 +179,8 @@ def spectral_clustering(dgraph: Any, n_clusters: int, *, n_init: int = 10, tol: 
     n_clusters : int
     n_init, tol, max_iter, verbose
         As in :class:`graphclust.SpectralClustering`.
+    regularization : float, default=0.0
+        ``tau`` of regularized spectral clustering (see :func:`spectral_embedding`).
     kmeans_sample : int, optional
         Rows gathered to seed k-means (default ``max(20000, 1000 k)``, as on one machine).
     random_state : None, int or Generator
@@ -121,7 +194,8 @@ def spectral_clustering(dgraph: Any, n_clusters: int, *, n_init: int = 10, tol: 
     """
     k = check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=dgraph.n_nodes - 1)
     rng = check_random_state(random_state)
-    V, w = spectral_embedding(dgraph, k, tol=tol, max_iter=max_iter, random_state=rng, verbose=verbose)
+    V, w = spectral_embedding(dgraph, k, tol=tol, max_iter=max_iter, regularization=regularization,
+                              random_state=rng, verbose=verbose)
     emb = V.map_blocks(row_normalize)
     sample = max(20_000, 1_000 * k) if kmeans_sample is None else int(kmeans_sample)
     labels, _, inertia = kmeans(emb, k, n_init=n_init, sample=sample, random_state=rng)

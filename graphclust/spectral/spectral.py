@@ -405,9 +405,18 @@ class SpectralClustering(BaseClusterer):
         check_scalar(self.n_init, "n_init", kind=int, low=1)
         resolve_tol(self.tol, graph.n_nodes)
         if getattr(graph, "is_distributed", False):
-            if self.regularization is not None:
-                raise ValueError("regularization is not available on a DistributedGraph yet; fit the graph itself, "
-                                 "or use regularization=None.")
+            # graphclust.distributed runs the Chebyshev solver on the CPU workers: other solvers or a
+            # device would silently not be used, so they are refused
+            if self.eigen_solver != "subspace":
+                raise ValueError(f"eigen_solver={self.eigen_solver!r} is not available on a DistributedGraph: "
+                                 "it runs eigen_solver='subspace' (the distributed Chebyshev solver).")
+            if self.device not in ("cpu", "auto"):
+                raise ValueError(f"device={self.device!r}: a DistributedGraph is clustered on its Dask workers' "
+                                 "CPUs; use device='cpu'.")
+            if graph.source is None and self.regularization == "auto":
+                raise ValueError("regularization='auto' needs the client's copy of the graph (its mean degree), "
+                                 "which a DistributedGraph from partition_from_edges lacks; pass a number.")
+            resolve_regularization(self.regularization, None if graph.source is None else graph.source.adjacency)
         else:
             resolve_regularization(self.regularization, graph.adjacency)
         check_scalar(self.max_iter, "max_iter", kind=int, low=1)
@@ -427,6 +436,8 @@ class SpectralClustering(BaseClusterer):
             self.labels_, self.embedding_, self.eigenvalues_, self.inertia_ = spectral_clustering(
                 graph, k, n_init=int(self.n_init), tol=resolve_tol(self.tol, graph.n_nodes),
                 max_iter=int(self.max_iter),
+                regularization=resolve_regularization(
+                    self.regularization, None if graph.source is None else graph.source.adjacency),
                 kmeans_sample={None: graph.n_nodes, "auto": None}.get(self.kmeans_sample, self.kmeans_sample),
                 random_state=rng, verbose=bool(self.verbose))
             return

@@ -56,6 +56,11 @@ def test_gram_and_orthonormalize(client, sbm):
     X = np.random.default_rng(1).standard_normal((sbm.n_nodes, 4))
     bv = gd.BlockVector.from_numpy(dg, X)
     np.testing.assert_allclose(bv.gram(), X.T @ X, rtol=1e-12)
+    # the array idioms DEMM+'s stage I uses, answered blockwise
+    np.testing.assert_allclose(bv.T @ bv, X.T @ X, rtol=1e-12)
+    np.testing.assert_allclose(bv.sum(axis=0), X.sum(axis=0), rtol=1e-12)
+    assert ((bv - bv * 0.5) ** 2).sum() == pytest.approx(((X - X * 0.5) ** 2).sum(), rel=1e-12)
+    np.testing.assert_allclose(gc.sparse.row_normalize(bv).to_numpy(), gc.sparse.row_normalize(X), rtol=1e-12)
     Q = bv.orthonormalize().to_numpy()
     np.testing.assert_allclose(Q.T @ Q, np.eye(4), atol=1e-10)
     # same column space
@@ -89,6 +94,10 @@ def test_spectral_clustering_same_partition_as_single_process(cluster_factory, s
 def test_spectral_clustering_metis_order_maps_labels_back(client, sbm):
     labels = gd.spectral_clustering(gd.partition(sbm, client, 2, order="metis"), 4, random_state=0)[0]
     assert adjusted_rand_score(sbm.labels, labels) > 0.95
+    # the k-means sample and draws are taken in the input order, whatever the partition order
+    ref = gc.SpectralClustering(4, random_state=0).fit_predict(sbm)
+    assert adjusted_rand_score(ref, gc.SpectralClustering(4, random_state=0).fit_predict(
+        gd.partition(sbm, client, 2, order="metis"))) == 1.0
 
 
 def _largest_component(name):
@@ -158,9 +167,48 @@ def test_s2cag_distributed_metis_order(client):
     assert adjusted_rand_score(ref, got) > 0.999
 
 
-def test_disconnected_graph_warns(client):
-    with pytest.warns(UserWarning, match="disconnected"):
+def test_many_components_refused_naming_the_largest_component_rule(client):
+    # acm has 156 components with edges, more than n_clusters: one machine embeds the largest one
+    with pytest.raises(ValueError, match="largest component"):
         gc.SpectralClustering(3, random_state=0).fit(gd.partition(gc.datasets.load("acm"), client, 2))
+
+
+def test_few_components_warn_and_give_the_single_process_labels(client):
+    a = gc.datasets.sbm([300] * 2, p_in=0.05, p_out=0.002, random_state=1).adjacency
+    b = gc.datasets.sbm([400] * 2, p_in=0.05, p_out=0.002, random_state=2).adjacency
+    g = gc.as_graph(sp.block_diag([a, b, sp.csr_array((5, 5))], format="csr"))  # 2 components, 5 isolated nodes
+    with pytest.warns(UserWarning, match="components are among the clusters"):
+        ref = gc.SpectralClustering(4, random_state=0).fit_predict(g)
+    with pytest.warns(UserWarning, match="components are among the clusters"):
+        got = gc.SpectralClustering(4, random_state=0).fit_predict(gd.partition(g, client, 2))
+    assert adjusted_rand_score(ref, got) == 1.0
+
+
+@pytest.mark.parametrize("regularization", ["auto", 3.0])
+def test_regularized_spectral_same_labels(client, regularization):
+    g = gc.datasets.load("acm")  # 156 components: the regularized operator connects them
+    ref = gc.SpectralClustering(3, regularization=regularization, random_state=0).fit(g)
+    got = gc.SpectralClustering(3, regularization=regularization, random_state=0).fit(gd.partition(g, client, 2))
+    assert adjusted_rand_score(ref.labels_, got.labels_) > 0.999
+    np.testing.assert_allclose(got.eigenvalues_, ref.eigenvalues_, atol=1e-3)
+
+
+@pytest.mark.parametrize("tol", ["auto", 1e-3])
+def test_spectral_tol_auto_and_numeric_same_labels(client, sbm, tol):
+    ref = gc.SpectralClustering(4, tol=tol, random_state=0).fit(sbm)
+    got = gc.SpectralClustering(4, tol=tol, random_state=0).fit(gd.partition(sbm, client, 2))
+    assert adjusted_rand_score(ref.labels_, got.labels_) == 1.0
+    np.testing.assert_allclose(got.eigenvalues_, ref.eigenvalues_, atol=1e-3)
+
+
+def test_spectral_options_without_a_distributed_path_are_refused(client, sbm):
+    dg = gd.partition(sbm, client, 2)
+    with pytest.raises(ValueError, match="eigen_solver"):
+        gc.SpectralClustering(4, eigen_solver="lobpcg").fit(dg)
+    with pytest.raises(ValueError, match="device"):
+        gc.SpectralClustering(4, device="cuda").fit(dg)
+    with pytest.raises(ValueError, match="regularization"):
+        gc.SpectralClustering(4, regularization=-1.0).fit(dg)
 
 
 def test_single_machine_estimators_refuse_a_distributed_graph(client, sbm):
