@@ -13,6 +13,8 @@ single-graph baselines on the sum of the relations run in the same process.
     python benchmarks/demm_reproduce.py                  # both datasets, 5 seeds
     python benchmarks/demm_reproduce.py dblp --seeds 3 --no-exact
     python benchmarks/demm_reproduce.py acm --seeds 5 --only plus,na
+
+Recorded figures and what they mean: docs/benchmarks/demm.md.
 """
 from __future__ import annotations
 
