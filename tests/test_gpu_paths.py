@@ -20,11 +20,13 @@ from .test_api import planted
 
 NAMES = registry.names()
 # Added after the stand-in and not yet run through it (nor on a GPU): their device paths are
-# written through the backend namespace (DEMM, bootstrap AMG) or torch's device (PamC), but
+# written through the backend namespace (bootstrap AMG) or torch's device (PamC), but
 # unverified, so they are left out here rather than reported as passing. Multiplex methods
-# also need relations, which these single-graph tests do not build.
-NOT_YET_ON_STANDIN = {"demm", "demm+", "bootamg", "pamc"}
-_GPU_NAMES = [n for n in NAMES if not registry.get(n).cpu_only and n not in NOT_YET_ON_STANDIN]
+# (DEMM, DEMM+) need relations: they have their own tests below.
+NOT_YET_ON_STANDIN = {"bootamg", "pamc"}
+_MULTIPLEX = [n for n in NAMES if registry.get(n).multiplex and not registry.get(n).cpu_only]
+_GPU_NAMES = [n for n in NAMES if not registry.get(n).cpu_only and n not in NOT_YET_ON_STANDIN
+              and n not in _MULTIPLEX]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -84,3 +86,29 @@ def test_cpu_only_methods_warn_and_move_the_graph(name):
             got = cls(3, random_state=0).fit_predict(g)
         np.testing.assert_array_equal(ref, got)
     assert len([w for w in rec if "CPU only" in str(w.message)]) == 1  # one line, not one per step
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("attributed", [True, False], ids=["attributes", "no-attributes"])
+@pytest.mark.parametrize("name", _MULTIPLEX)
+def test_multiplex_device_cuda_matches_cpu(name, attributed):
+    """DEMM / DEMM+ (and DEMM-NA without attributes) on the device agree with their CPU run,
+    from host relations and from a MultiplexGraph already on the device."""
+    from .test_api import planted_multiplex
+
+    rels, X, y = planted_multiplex(seed=1)
+    feats = X if attributed else None
+    cls = registry.get(name).load()
+    cpu = cls(3, random_state=0).fit(rels, features=feats)
+    gpu_est = cls(3, random_state=0, device="cuda").fit(rels, features=feats)
+    gpu = gpu_est.labels_
+    assert isinstance(gpu, np.ndarray) and gpu.dtype == np.int64 and gpu.shape == y.shape
+    assert adjusted_rand_score(y, cpu.labels_) > 0.9
+    assert adjusted_rand_score(cpu.labels_, gpu) > 0.9
+    assert isinstance(gpu_est.embedding_, np.ndarray)
+    np.testing.assert_allclose(list(gpu_est.relation_weights_.values()), list(cpu.relation_weights_.values()),
+                               atol=1e-6)
+    g = gc.as_multiplex(rels, features=feats, device="cuda")
+    assert g.device == "cuda"
+    again = cls(3, random_state=0, device="cuda").fit_predict(g)
+    assert adjusted_rand_score(cpu.labels_, again) > 0.9

@@ -57,8 +57,9 @@ class DEMM(DEMMBase):
     learn_weights, weights, renormalize, self_loops, feature_norm, standardize, use_features, penalty, n_init, random_state, verbose
         As in :class:`DEMMPlus`.
     dtype : {"float64", "float32"}, default="float64"
-    device : {"cpu"}, default="cpu"
-        Dense LAPACK on the host.
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where the dense algebra runs: LAPACK / ARPACK on the host, cupy's dense solver and
+        cupyx's Lanczos ``eigsh`` on the GPU (the n x n blocks then live in device memory).
 
     Attributes
     ----------
@@ -121,9 +122,6 @@ class DEMM(DEMMBase):
     def _validate_params(self, graph: Any) -> None:
         super()._validate_params(graph)
         check_scalar(self.sigma, "sigma", low=0, low_inclusive=False)
-        if self.device not in ("cpu", None):
-            raise ValueError(f"DEMM runs dense LAPACK on the host: device must be 'cpu', got {self.device!r}; "
-                             "DEMMPlus runs on the GPU.")
         n = graph.n_nodes
         check_bytes(_DENSE_BLOCKS * n * n * np.dtype(self.dtype).itemsize,
                     what=f"DEMM's dense {n} x {n} matrices (fused adjacency, linear system, Gaussian affinity)",
@@ -136,29 +134,28 @@ class DEMM(DEMMBase):
         return super()._dim(attributed, n, k)
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:
-        import scipy.linalg as la
-        from scipy.sparse.linalg import eigsh
-
         from ..solvers.kmeans import kmeans
 
         ns, n, k, R, attributed, alpha, d, dtype = self._setup(graph)
+        xp, solve, eigsh = ns.xp, _dense_solver(ns), _eigsh(ns)
         A_hat, _, fro_sq = self._relations(graph, attributed)
         penalty = self._penalty(fro_sq, attributed)
         dense = [A.toarray() for A in A_hat]
         X = self._attributes(graph, d, rng, ns) if attributed else None
-        v0 = rng.random(n)
+        v0 = ns.asarray(rng.random(n))
         a = alpha / (1.0 + alpha)
         w = self._initial_weights(graph)
         res = StageOneResult(H=None)
         for _ in range(int(self.n_outer) if self.learn_weights else 1):
             A = sum(float(wr) * M for wr, M in zip(w, dense))
             if self.renormalize:
-                s = 1.0 / np.sqrt(np.maximum(A.sum(axis=1), np.finfo(np.float64).tiny))
+                s = 1.0 / xp.sqrt(xp.maximum(A.sum(axis=1), np.finfo(np.float64).tiny))
                 A = A * s[:, None] * s[None, :]
             if attributed:
                 M = -a * A
-                M[np.diag_indices(n)] += 1.0
-                H = la.solve(M, X / (1.0 + alpha), assume_a="pos", overwrite_a=True)
+                diag = xp.arange(n)
+                M[diag, diag] += 1.0
+                H = solve(M, X / (1.0 + alpha))
                 H = row_normalize(H, copy=False)
                 fit = float(((H - X) ** 2).sum())
             else:
@@ -176,22 +173,41 @@ class DEMM(DEMMBase):
         res.weights.append(w.copy())
         del dense
         # stage II: dense Gaussian affinity, normalised, k+1 leading eigenvectors
-        Hc = center_rows(np.asarray(res.H, dtype=dtype))
+        Hc = center_rows(res.H.astype(dtype, copy=False))
         sq = (Hc * Hc).sum(axis=1)
         S = Hc @ Hc.T
         S *= -2.0
         S += sq[:, None]
         S += sq[None, :]
-        np.maximum(S, 0.0, out=S)
+        xp.maximum(S, 0.0, out=S)
         S *= -1.0 / float(self.sigma)
-        np.exp(S, out=S)
-        s = 1.0 / np.sqrt(S.sum(axis=1))
+        xp.exp(S, out=S)
+        s = 1.0 / xp.sqrt(S.sum(axis=1))
         S *= s[:, None]
         S *= s[None, :]
         m = min(k + 1, n - 1)
         vals, vecs = eigsh(S, k=m, which="LM", v0=v0, tol=0)
         del S
-        order = np.argsort(vals)[::-1]
+        order = ns.asarray(np.argsort(ns.to_numpy(vals))[::-1].copy())
         U = vecs[:, order[1: k + 1]] if k + 1 <= m else vecs[:, order[:k]]
-        labels, _, _ = kmeans(np.ascontiguousarray(U), k, n_init=int(self.n_init), random_state=rng)
-        self._set_fitted(graph, res, np.asarray(labels, dtype=np.int64), ns)
+        labels, _, _ = kmeans(xp.ascontiguousarray(U), k, n_init=int(self.n_init), random_state=rng, device=ns.name)
+        self._set_fitted(graph, res, np.asarray(ns.to_numpy(labels), dtype=np.int64), ns)
+
+
+def _dense_solver(ns: Any) -> Any:
+    """``solve(M, B)`` for DEMM's symmetric positive definite ``I - a A``: LAPACK's Cholesky
+    solver on the host, ``cupy.linalg.solve`` (LU) on the GPU."""
+    if ns.is_gpu:
+        return ns.xp.linalg.solve
+    import scipy.linalg as la
+
+    return lambda M, B: la.solve(M, B, assume_a="pos", overwrite_a=True)
+
+
+def _eigsh(ns: Any) -> Any:
+    """ARPACK's ``eigsh`` on the host, cupyx's (Lanczos) on the GPU."""
+    if ns.is_gpu:
+        from cupyx.scipy.sparse.linalg import eigsh
+    else:
+        from scipy.sparse.linalg import eigsh
+    return eigsh

@@ -40,7 +40,8 @@ def strip_diagonal(A: Any) -> Any:
     C = A.tocoo()
     keep = C.row != C.col
     ns = namespace_of(A)
-    out = ns.sparse.csr_matrix((C.data[keep], (C.row[keep], C.col[keep])), shape=A.shape)
+    # through COO: cupyx's csr_matrix takes no (data, (row, col)) triplets
+    out = ns.sparse.coo_matrix((C.data[keep], (C.row[keep], C.col[keep])), shape=A.shape).tocsr()
     if not ns.is_gpu:
         import scipy.sparse as sp
 

@@ -113,7 +113,7 @@ def faao(
 
 def attributeless(
     fused: Any, start: Any, sketches: list, penalty: np.ndarray, *, alpha: float, beta: float, n_outer: int,
-    n_iter: int = 50, row_norm: str | None = None, learn_weights: bool = True, bar: Any = None,
+    n_iter: int = 50, learn_weights: bool = True, bar: Any = None,
 ) -> StageOneResult:
     """DEMM-NA: ``H`` = top-d eigenvectors of the fused adjacency, then the weight step, repeated.
 
@@ -132,9 +132,6 @@ def attributeless(
     penalty : ndarray (R,)
         The regulariser per relation (official: ``||A_hat_r||_F``, not squared).
     n_iter : int, default=50
-    row_norm : {None, "l1", "l2"}, default=None
-        Row normalisation of H (official: none in ``utils_main``, L1 in ``utils_large``; the
-        paper: L2).
 
     Returns
     -------
@@ -153,7 +150,6 @@ def attributeless(
     from ..solvers.subspace import subspace_iteration
 
     def step() -> Any:
-        H = subspace_iteration(lambda Q: fused.matmat(fused.matmat(Q)), start, n_iter)
-        return H if row_norm is None else row_normalize(H, norm=row_norm, copy=False)
+        return subspace_iteration(lambda Q: fused.matmat(fused.matmat(Q)), start, n_iter)
 
     return _loop(fused, step, sketches, penalty, alpha, beta, n_outer, learn_weights, lambda H: 0.0, bar)

@@ -1,7 +1,8 @@
 """Stage II of DEMM+ (SSKC, Algorithm 3): random features, Sinkhorn-Knopp, k-means.
 
 The rows of ``H`` are centred (paper Eq. 13: centred and re-normalised; the official code
-only centres, since it divides by the norm of the row before centring, which is 1), mapped
+divides the centred row by the norm of the row before centring, which is 1 for DEMM+'s unit
+rows, so it only centres them), mapped
 to random Fourier features ``Z`` of a Gaussian kernel, ``S = Z Z^T`` is made doubly
 stochastic with two factors, and k-means clusters the rows of the right factor.
 """
@@ -20,7 +21,13 @@ __all__ = ["center_rows", "sskc", "nearest_centroid"]
 
 
 def center_rows(H: Any, renormalize: bool = False) -> Any:
-    """``H_i - mean(H_i)`` for every row, optionally scaled to unit L2 norm (Eq. 13).
+    """``(H_i - mean(H_i)) / ||H_i||`` for every row (the official ``pcc_norm``), or with
+    ``renormalize`` ``(H_i - mean(H_i)) / ||H_i - mean(H_i)||`` (paper Eq. 13).
+
+    The official code divides the centred row by the norm of the row *before* centring: for
+    DEMM+'s unit rows that only centres them; for DEMM-NA's eigenvector rows (not
+    normalised in the official small-graph module) it also scales them to about unit norm.
+    Zero rows stay zero.
 
     Parameters
     ----------
@@ -35,11 +42,20 @@ def center_rows(H: Any, renormalize: bool = False) -> Any:
 
     Examples
     --------
-    >>> center_rows(np.array([[1.0, 3.0]])).tolist()
-    [[-1.0, 1.0]]
+    >>> center_rows(np.array([[1.0, 3.0]])).round(4).tolist()      # norm of [1, 3]: sqrt(10)
+    [[-0.3162, 0.3162]]
+    >>> center_rows(np.array([[0.6, 0.8]])).round(4).tolist()      # a unit row: only centred
+    [[-0.1, 0.1]]
     """
+    from ..backend import namespace_of
+
+    xp = namespace_of(H).xp
     Hc = H - H.mean(axis=1, keepdims=True)
-    return row_normalize(Hc, copy=False) if renormalize else Hc
+    if renormalize:
+        return row_normalize(Hc, copy=False)
+    norm = xp.sqrt((H * H).sum(axis=1, keepdims=True))
+    Hc /= xp.where(norm > 0, norm, H.dtype.type(1.0))
+    return Hc
 
 
 def sskc(
@@ -58,7 +74,8 @@ def sskc(
         Random-feature construction (:mod:`graphclust.demm.random_features`).
     sinkhorn_iters : int, default=2
     renormalize_rows : bool, default=False
-        Re-normalise the centred rows (paper Eq. 13) instead of only centring them (official).
+        Re-normalise the centred rows (paper Eq. 13) instead of dividing them by the norm of
+        the row before centring (official ``pcc_norm``; only centres unit rows).
     center : bool, default=True
         Centre the rows first (official and paper); False feeds ``H`` as it is.
     n_components : int, optional

@@ -110,6 +110,29 @@ def test_cluster_edge_list_to_npy(sbm, tmp_path, capsys):
     np.testing.assert_array_equal(np.load(out2), labels)
 
 
+@pytest.mark.slow
+def test_cluster_demm_plus_acm_multiplex_end_to_end(shared_datasets, tmp_path, capsys):
+    """``graphclust cluster demm+ acm_multiplex``: the labels file holds the estimator's labels."""
+    from graphclust import DEMMPlus, metrics
+
+    opts = ["-o", "dim=32", "-o", "n_outer=3", "-o", "dtype=float32"]  # lean, not the paper's settings
+    out = tmp_path / "labels.csv"
+    rc = cli.main(["cluster", "demm+", "acm_multiplex", "--data-home", str(shared_datasets), *opts,
+                   "--random-state", "0", "--out", str(out), "--json"])
+    assert rc == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["method"] == "demm+" and result["n_nodes"] == 3025 and result["n_clusters"] == 3
+    rows = np.loadtxt(out, delimiter=",", skiprows=1, dtype=np.int64)
+    np.testing.assert_array_equal(rows[:, 0], np.arange(3025))
+    g = datasets.load("acm_multiplex", data_home=shared_datasets)
+    est = DEMMPlus(3, dim=32, n_outer=3, dtype="float32", random_state=0).fit(g)
+    np.testing.assert_array_equal(rows[:, 1], est.labels_)
+    # the reported scores are those of the written labels against the dataset's classes
+    for name, value in metrics.evaluate(g.labels, rows[:, 1]).items():
+        assert result[name] == pytest.approx(value)
+    assert metrics.accuracy(g.labels, rows[:, 1]) > 0.85
+
+
 def test_cluster_csv_string_ids_out_csv(sbm, tmp_path, capsys):
     G, truth = sbm
     G = nx.relabel_nodes(G, {i: f"node{i:03d}" for i in G.nodes})

@@ -79,6 +79,21 @@ def test_sketched_weights_follow_exact_weights(msbm):
         assert abs(plus.relation_weights_[r] - exact.relation_weights_[r]) < 0.03
 
 
+def test_demm_plus_with_a_huge_sketch_and_a_long_series_is_exact_demm_stage_one():
+    """An independent check of exact DEMM's stage I: DEMM+ with (almost) no hash collisions in
+    the sketch and a converged Neumann series computes the same weights and representation
+    (the same PCA seed gives both the same attributes)."""
+    g = gc.datasets.multiplex_sbm([20, 20, 20], degrees=(6, 6, 6), signals=(0.9, 0.6, 0.0),
+                                  n_features=16, feature_signal=1.0, random_state=3)
+    kw = dict(n_clusters=3, dim=8, alpha=5.0, beta=1.0, random_state=0)
+    exact = gc.DEMM(**kw).fit(g)
+    plus = gc.DEMMPlus(sketch_size=50_000, n_terms=300, **kw).fit(g)
+    np.testing.assert_allclose(plus.weight_history_, exact.weight_history_, rtol=1e-2)   # sketch spread at m = 64: ~18 %
+    np.testing.assert_allclose(plus.embedding_, exact.embedding_, atol=5e-3)
+    for r in exact.energies_:
+        assert plus.energies_[r] == pytest.approx(exact.energies_[r], rel=1e-2)
+
+
 def test_reproducible_and_input_untouched(msbm):
     rel0 = [A.copy() for A in msbm.relations]
     X0 = msbm.features.copy()

@@ -59,6 +59,11 @@ def test_center_rows():
     H = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 3.0]])
     np.testing.assert_allclose(center_rows(H).mean(axis=1), 0)
     np.testing.assert_allclose(np.linalg.norm(center_rows(H, True), axis=1), 1)
+    # official pcc_norm: the centred row over the norm of the row before centring
+    np.testing.assert_allclose(center_rows(H), (H - H.mean(1, keepdims=True)) / np.linalg.norm(H, axis=1)[:, None])
+    U = H / np.linalg.norm(H, axis=1, keepdims=True)
+    np.testing.assert_allclose(center_rows(U), U - U.mean(1, keepdims=True))   # unit rows: only centred
+    assert np.array_equal(center_rows(np.zeros((2, 3))), np.zeros((2, 3)))    # zero rows stay zero
 
 
 def test_sskc_separates_groups():
