@@ -43,7 +43,11 @@ Choices where the sources are silent (documented here and in docs/hierarchy.md):
   with K estimated each of them tends to show up as its own community.
 - The number of clusters is the number of negative eigenvalues of ``H_{sqrt(rho)}``,
   equivalently (Sylvester's inertia) the number of eigenvalues of
-  ``D_rho^{-1/2} A D_rho^{-1/2}`` above ``1/sqrt(rho)`` used by the reference code.
+  ``D_rho^{-1/2} A D_rho^{-1/2}`` above ``1/sqrt(rho)`` used by the reference code. It is
+  counted by :func:`graphclust.solvers.inertia.negative_eigenpairs` (a growing Chebyshev
+  block that converges only the negative pairs, never the bulk edge just above 0;
+  eigenvalues within ``1e-5 ||H||`` of 0 count as non-negative), and its eigenvectors are
+  reused as the fixed-r embedding and as the first solve of the zeta embedding.
 """
 from __future__ import annotations
 
@@ -245,7 +249,8 @@ def estimate_n_clusters(
     3
     """
     A = _as_csr(adjacency)
-    K, _ = _negative_embedding(A, rho, max_clusters, check_random_state(random_state), verbose)
+    with single_thread_if_small(A.shape[0]):
+        K, _ = _negative_embedding(A, rho, max_clusters, check_random_state(random_state), verbose)
     return K
 
 
