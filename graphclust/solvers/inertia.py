@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from ..operators import as_operator
 from ..validation import check_random_state, check_scalar
 from .eigen import DENSE_MAX, eigenpairs, estimate_spectrum_bounds
 
@@ -65,7 +66,7 @@ def negative_eigenpairs(
         Symmetric; anything :func:`graphclust.operators.as_operator` accepts.
     max_count : int, optional
         Stop once this many negative eigenvalues are found (and return that many); default
-        ``n - 1``.
+        ``n`` (the iterative path, above 300 rows, finds at most ``n - 1``).
     tol : float, default=1e-5
         Residual tolerance of the returned pairs, relative to the spectral radius bound;
         also the width of the band around 0 whose eigenvalues count as non-negative.
@@ -94,12 +95,11 @@ def negative_eigenpairs(
     >>> np.round(w, 6).tolist()
     [-5.0, -4.0, -3.0, -2.0, -1.0]
     """
-    from .eigen import _square_operator  # the same operator check as eigenpairs
-
-    op = _square_operator(A, "A")
+    op = as_operator(A)
+    if len(op.shape) != 2 or op.shape[0] != op.shape[1]:
+        raise ValueError(f"A must be square, got shape {tuple(op.shape)}.")
     n = op.shape[0]
-    cap = n - 1 if max_count is None else check_scalar(max_count, "max_count", kind=int, low=1)
-    cap = min(cap, n)
+    cap = n if max_count is None else min(check_scalar(max_count, "max_count", kind=int, low=1), n)
     tol = check_scalar(tol, "tol", low=0, low_inclusive=False)
     max_iter = check_scalar(max_iter, "max_iter", kind=int, low=1)
     rng = check_random_state(random_state)
