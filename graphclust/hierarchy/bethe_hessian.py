@@ -43,7 +43,11 @@ Choices where the sources are silent (documented here and in docs/hierarchy.md):
   with K estimated each of them tends to show up as its own community.
 - The number of clusters is the number of negative eigenvalues of ``H_{sqrt(rho)}``,
   equivalently (Sylvester's inertia) the number of eigenvalues of
-  ``D_rho^{-1/2} A D_rho^{-1/2}`` above ``1/sqrt(rho)`` used by the reference code.
+  ``D_rho^{-1/2} A D_rho^{-1/2}`` above ``1/sqrt(rho)`` used by the reference code. It is
+  counted by :func:`graphclust.solvers.inertia.negative_eigenpairs` (a growing Chebyshev
+  block that converges only the negative pairs, never the bulk edge just above 0;
+  eigenvalues within ``1e-5 ||H||`` of 0 count as non-negative), and its eigenvectors are
+  reused as the fixed-r embedding and as the first solve of the zeta embedding.
 """
 from __future__ import annotations
 
@@ -58,6 +62,7 @@ import scipy.sparse.linalg as spla
 from ..backend import single_thread_if_small
 from ..sparse import degrees
 from ..solvers.eigen import CHEBYSHEV_MIN, DENSE_MAX, eigenpairs
+from ..solvers.inertia import negative_eigenpairs
 from ..solvers.kmeans import kmeans
 from ..validation import check_choice, check_random_state, check_scalar
 
@@ -73,6 +78,8 @@ __all__ = [
 _ZETA_AUTO_MAX = 50_000
 _KMEANS_SAMPLE = 100_000
 _RHO_EXACT_AUTO_MAX = 200_000
+_ZETA_TOL = 1e-4
+_ZETA_MAX_ITER = 30
 
 
 def check_embedding_memory(n: int, k: int) -> int:
@@ -219,11 +226,27 @@ def estimate_n_clusters(
     rho: float | None = None,
     max_clusters: int = 1000,
     random_state: Any = None,
+    verbose: bool = False,
 ) -> int:
     """Number of communities: the number of negative eigenvalues of ``H_{sqrt(rho)}``.
 
-    Eigenvalues are computed in growing batches (4, 8, 16, ... smallest ones) until one is
-    non-negative or ``max_clusters`` is reached. Returns at least 1.
+    Counted by :func:`graphclust.solvers.inertia.negative_eigenpairs`: a block eigensolver
+    whose block grows (12, 24, 48, ... columns, each warm-started from the last) until it
+    holds a non-negative Ritz value, and which converges only the negative pairs, never the
+    edge of the bulk of the spectrum just above 0. Eigenvalues within ``1e-5 ||H||`` of 0
+    count as non-negative (see that module). Returns at least 1 and at most ``max_clusters``.
+
+    Parameters
+    ----------
+    adjacency : scipy sparse matrix or graphclust.Graph
+        Symmetric, non-negative (weighted allowed).
+    rho : float, optional
+        Non-backtracking spectral radius (computed when None: "exact" up to 200 000 nodes).
+    max_clusters : int, default=1000
+        Cap of the estimate.
+    random_state : None, int or numpy.random.Generator
+    verbose : bool, default=False
+        A tqdm bar over the eigensolver's steps.
 
     Parameters
     ----------
@@ -244,21 +267,27 @@ def estimate_n_clusters(
     3
     """
     A = _as_csr(adjacency)
+    with single_thread_if_small(A.shape[0]):
+        K, _ = _negative_embedding(A, rho, max_clusters, check_random_state(random_state), verbose)
+    return K
+
+
+def _negative_embedding(
+    A: sp.csr_array, rho: float | None, max_clusters: Any, rng: np.random.Generator, verbose: bool
+) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
+    """K (the count of negative eigenvalues of ``H_{sqrt(rho)}``, at least 1) and those pairs.
+
+    The eigenvectors are the fixed-r embedding of K communities (and the first solve of the
+    zeta embedding), so the fit reuses them instead of solving again.
+    """
     n = A.shape[0]
-    rng = check_random_state(random_state)
     max_clusters = check_scalar(max_clusters, "max_clusters", kind=int, low=1)
     if rho is None:
         rho = nonbacktracking_radius(A, "exact" if n <= _RHO_EXACT_AUTO_MAX else "degree")
     H = bethe_hessian_matrix(A, math.sqrt(rho))
-    k = 4
-    cap = min(max_clusters, n - 1)
-    while True:
-        k = min(k, cap)
-        vals, _ = eigenpairs(H, k, which="smallest", random_state=rng)
-        n_neg = int(np.sum(vals < 0))
-        if n_neg < k or k >= cap:
-            return max(n_neg, 1)
-        k *= 2
+    vals, X = negative_eigenpairs(H, max_count=min(max_clusters, max(n - 1, 1)), random_state=rng,
+                                  verbose=verbose)
+    return max(vals.size, 1), (vals, X)
 
 
 def _is_disconnected(A: sp.csr_array) -> bool:
@@ -294,7 +323,8 @@ def _find_sol(S: np.ndarray, M: np.ndarray, r: float, eps: float) -> float:
 
 
 def _zeta_embedding(
-    A: sp.csr_array, K: int, rho: float, rng: np.random.Generator, tol: float, max_iter: int
+    A: sp.csr_array, K: int, rho: float, rng: np.random.Generator, tol: float, max_iter: int,
+    first: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     n = A.shape[0]
     d = degrees(A)
@@ -305,8 +335,10 @@ def _zeta_embedding(
     X_prev = None
     while i > 1:
         for _ in range(max_iter):
-            H = bethe_hessian_matrix(A, r)
-            v, X = eigenpairs(H, i, which="smallest", X0=X_prev, random_state=rng)
+            if first is not None:  # the K smallest pairs of H_{sqrt(rho)}, already known
+                (v, X), first = first, None
+            else:
+                v, X = eigenpairs(bethe_hessian_matrix(A, r), i, which="smallest", X0=X_prev, random_state=rng)
             X_prev = X
             S = np.diag(v)
             M = X.T @ (d[:, None] * X)
@@ -330,8 +362,8 @@ def bethe_hessian_embedding(
     *,
     method: str = "auto",
     rho: float | None = None,
-    tol: float = 1e-4,
-    max_iter: int = 30,
+    tol: float = 1e-4,  # = _ZETA_TOL
+    max_iter: int = 30,  # = _ZETA_MAX_ITER
     random_state: Any = None,
 ) -> tuple[np.ndarray, dict]:
     """The N x K Bethe-Hessian embedding (rows not yet normalised) and solver information.
@@ -367,7 +399,16 @@ def bethe_hessian_embedding(
     n = A.shape[0]
     K = check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=n)
     check_choice(method, "method", ("auto", "zeta", "fixed"))
-    rng = check_random_state(random_state)
+    return _embedding(A, K, method, rho, tol, max_iter, check_random_state(random_state))
+
+
+def _embedding(
+    A: sp.csr_array, K: int, method: str, rho: float | None, tol: float, max_iter: int, rng: np.random.Generator,
+    first: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, dict]:
+    """:func:`bethe_hessian_embedding` on validated input; ``first`` = the K smallest
+    eigenpairs of ``H_{sqrt(rho)}`` when already computed (by the estimate of K)."""
+    n = A.shape[0]
     if method == "auto":
         method = "zeta" if n <= _ZETA_AUTO_MAX and not _is_disconnected(A) else "fixed"
     if rho is None:
@@ -376,11 +417,15 @@ def bethe_hessian_embedding(
     if K == 1:
         return np.ones((n, 1)), info
     check_embedding_memory(n, K)
+    if first is not None and first[0].size != K:
+        first = None
     if method == "zeta":
-        X, zeta = _zeta_embedding(A, K, rho, rng, tol, max_iter)
+        X, zeta = _zeta_embedding(A, K, rho, rng, tol, max_iter, first)
         info["zeta"] = zeta
     else:
-        vals, X = eigenpairs(bethe_hessian_matrix(A, math.sqrt(rho)), K, which="smallest", random_state=rng)
+        if first is None:
+            first = eigenpairs(bethe_hessian_matrix(A, math.sqrt(rho)), K, which="smallest", random_state=rng)
+        vals, X = first
         info["eigenvalues"] = vals
     return X, info
 
@@ -395,6 +440,7 @@ def bethe_hessian_clustering(
     max_clusters: int = 1000,
     random_state: Any = None,
     return_info: bool = False,
+    verbose: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, dict]:
     """Bethe-Hessian spectral clustering (K estimated when ``n_clusters`` is None).
 
@@ -415,6 +461,10 @@ def bethe_hessian_clustering(
     random_state : None, int or numpy.random.Generator
     return_info : bool
         Also return a dict (``n_clusters``, ``rho``, ``method``, ``zeta`` or ``eigenvalues``).
+    verbose : bool, default=False
+        A tqdm bar over the stages (non-backtracking radius when computed, the count of
+        communities when estimated, embedding, k-means), and one over the eigensolver's steps
+        while the communities are counted.
 
     Returns
     -------
@@ -431,7 +481,8 @@ def bethe_hessian_clustering(
     """
     A = _as_csr(adjacency)
     with single_thread_if_small(A.shape[0]):
-        return _bethe_hessian_clustering(A, n_clusters, method, rho, n_init, max_clusters, random_state, return_info)
+        return _bethe_hessian_clustering(A, n_clusters, method, rho, n_init, max_clusters, random_state, return_info,
+                                         verbose)
 
 
 def _bethe_hessian_clustering(
@@ -443,28 +494,65 @@ def _bethe_hessian_clustering(
     max_clusters: int,
     random_state: Any,
     return_info: bool,
+    verbose: bool = False,
 ) -> Any:
     n = A.shape[0]
     rng = check_random_state(random_state)
     n_init = check_scalar(n_init, "n_init", kind=int, low=1)
+    check_choice(method, "method", ("auto", "zeta", "fixed"))
     if n_clusters is not None:  # refuse an embedding too large before computing rho
         check_embedding_memory(n, check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=n))
+    # The stages of the fit, for the progress bar (its total is known up front).
+    stages = (["non-backtracking radius"] if rho is None or isinstance(rho, str) else [])
+    stages += (["number of communities"] if n_clusters is None else []) + ["embedding", "k-means"]
+    bar = None
+    if verbose:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(stages), desc=f"Bethe-Hessian: {stages[0]}", unit="stage")
+    try:
+        return _stages(A, n_clusters, method, rho, n_init, max_clusters, rng, return_info, verbose, bar, stages)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _stages(
+    A: sp.csr_array, n_clusters: int | None, method: str, rho: Any, n_init: int, max_clusters: int,
+    rng: np.random.Generator, return_info: bool, verbose: bool, bar: Any, stages: list[str],
+) -> Any:
+    n = A.shape[0]
+
+    def done() -> None:
+        if bar is not None:
+            bar.update(1)
+            if bar.n < len(stages):
+                bar.set_description(f"Bethe-Hessian: {stages[bar.n]}")
+
     if isinstance(rho, str):
         rho = nonbacktracking_radius(A, rho)
+        done()
     elif rho is None:
         rho = nonbacktracking_radius(A, "exact" if n <= _RHO_EXACT_AUTO_MAX else "degree")
+        done()
     else:
         rho = check_scalar(rho, "rho", low=1.0)
+    first = None
     if n_clusters is None:
-        K = estimate_n_clusters(A, rho=rho, max_clusters=max_clusters, random_state=rng)
+        K, first = _negative_embedding(A, rho, max_clusters, rng, verbose)
+        done()
     else:
         K = check_scalar(n_clusters, "n_clusters", kind=int, low=1, high=n)
     info: dict[str, Any] = {"n_clusters": K}
     if K == 1:
         labels = np.zeros(n, dtype=np.int64)
         info.update(rho=rho, method=method)
+        if bar is not None:
+            bar.total = bar.n  # nothing left to embed or cluster
+            bar.refresh()
         return (labels, info) if return_info else labels
-    X, emb_info = bethe_hessian_embedding(A, K, method=method, rho=rho, random_state=rng)
+    X, emb_info = _embedding(A, K, method, rho, _ZETA_TOL, _ZETA_MAX_ITER, rng, first)
+    done()
     info.update(emb_info)
     norms = np.linalg.norm(X, axis=1)
     isolated = (degrees(A) == 0) | (norms <= 1e-300)
@@ -496,4 +584,5 @@ def _bethe_hessian_clustering(
     order[np.argsort(first)] = np.arange(first.size)
     labels = order[inv]
     info["n_clusters"] = int(labels.max()) + 1
+    done()
     return (labels, info) if return_info else labels

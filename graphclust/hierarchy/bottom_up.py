@@ -73,7 +73,9 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
     ----------
     n_clusters : int, optional
         Number of bottom communities K; estimated as the number of negative eigenvalues of
-        the Bethe-Hessian when None.
+        the Bethe-Hessian ``H_{sqrt(rho)}`` when None (counted without computing the
+        non-negative ones, whose eigenvectors the embedding then reuses:
+        :func:`graphclust.solvers.inertia.negative_eigenpairs`).
     method : {"auto", "zeta", "fixed"}, default="auto"
         Bethe-Hessian embedding (see :mod:`graphclust.hierarchy.bethe_hessian`):
         Dall'Amico et al.'s ``zeta_p`` eigenvectors (the reference code's choice, 2-3
@@ -93,6 +95,8 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
         Cap of the estimate of K.
     random_state : None, int or numpy.random.Generator
     verbose : bool
+        tqdm bars over the stages of the Bethe-Hessian clustering and over the eigensolver's
+        steps while K is counted.
 
     Attributes
     ----------
@@ -165,8 +169,6 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
             A_cluster, A_link = split_edges(A, self.split, rng)
         else:
             A_cluster = A_link = A
-        if self.verbose:
-            print(f"BottomUpHierarchy: Bethe-Hessian clustering of {A.shape[0]} nodes")
         labels, info = bethe_hessian_clustering(
             A_cluster,
             self.n_clusters,
@@ -175,6 +177,7 @@ class BottomUpHierarchy(HierarchyMixin, BaseClusterer):
             max_clusters=self.max_clusters,
             random_state=rng,
             return_info=True,
+            verbose=bool(self.verbose),
         )
         K = int(labels.max()) + 1
         W, sizes = community_edge_weights(A_link, labels, K)

@@ -85,6 +85,7 @@ def eigenpairs(
     bounds: tuple[float, float] | None = None,
     initial_cut: float | None = None,
     start_degree: int | None = None,
+    converge: Any = None,
 ) -> tuple[Any, Any]:
     """The ``k`` largest or smallest eigenpairs of a symmetric operator (``A x = lambda B x``).
 
@@ -131,6 +132,12 @@ def eigenpairs(
         Chebyshev options, see :func:`top_eigenvectors`. ``bounds`` always bound the
         spectrum of ``A``; for ``which="smallest"``, ``initial_cut`` is the bottom of the
         unwanted part of A's spectrum (the first filter damps ``[initial_cut, upper]``).
+    converge : callable, optional
+        Chebyshev only: called at every outer step with the current Ritz values of the
+        whole block (float64, in A's terms and in the returned order), it returns how many
+        leading pairs must reach ``tol`` (clipped to ``[0, k]``; 0 stops at once). Default: all
+        ``k``. Lets a caller converge only the pairs below a threshold, e.g. the negative
+        eigenvalues of an indefinite matrix, without waiting for the rest of the block.
 
     Returns
     -------
@@ -172,13 +179,17 @@ def eigenpairs(
     if method == "chebyshev":
         if M is not None or B is not None:
             raise ValueError("method='chebyshev' takes neither M nor B; use method='lobpcg' (M, B) or 'arpack' (B).")
+        if converge is not None and not callable(converge):
+            raise TypeError(f"converge must be callable, got {type(converge).__name__}.")
         options = dict(block_size=block_size, degree=degree, bounds=bounds, initial_cut=initial_cut,
-                       start_degree=start_degree, verbose=verbose)
+                       start_degree=start_degree, verbose=verbose, converge=converge)
         tol = 1e-5 if tol is None else tol
         max_iter = 500 if max_iter is None else max_iter
         if which == "largest":
             return _chebyshev(op, k, tol=tol, max_iter=max_iter, X0=X0, dtype=dtype, rng=rng, **options)
         return _chebyshev_smallest(op, k, tol=tol, max_iter=max_iter, X0=X0, dtype=dtype, rng=rng, **options)
+    if converge is not None:
+        raise ValueError(f"converge is a method='chebyshev' option, got method={method!r}.")
     if method == "arpack":
         if M is not None:
             raise ValueError("method='arpack' takes no preconditioner M; use method='lobpcg'.")
@@ -342,7 +353,7 @@ def top_eigenvectors(
 def _chebyshev(
     op: Any, k: int, *, block_size: int | None, degree: int, tol: float, max_iter: int,
     bounds: tuple[float, float] | None, X0: Any, initial_cut: float | None, start_degree: int | None,
-    dtype: np.dtype, rng: np.random.Generator, verbose: bool,
+    dtype: np.dtype, rng: np.random.Generator, verbose: bool, converge: Any = None,
 ) -> tuple[Any, Any]:
     """Largest eigenpairs by Chebyshev-filtered subspace iteration (validated inputs)."""
     n = op.shape[0]
@@ -359,7 +370,8 @@ def _chebyshev(
         initial_cut = check_scalar(initial_cut, "initial_cut", low=lower, high=upper, low_inclusive=False,
                                    high_inclusive=False)
     start_degree = degree if start_degree is None else check_scalar(start_degree, "start_degree", kind=int, low=1)
-    args = (op, k, X, (start_degree, degree), tol, max_iter, lower, upper, initial_cut, _namespace(op), verbose)
+    args = (op, k, X, (start_degree, degree), tol, max_iter, lower, upper, initial_cut, _namespace(op), verbose,
+            converge)
     if op.device != "cpu":
         return _chebyshev_loop(*args)
     # The dense work is tall-skinny (n x b by b x b) and memory-bound: one BLAS thread is as
@@ -384,6 +396,9 @@ def _chebyshev_smallest(op: Any, k: int, *, bounds: tuple[float, float] | None, 
     width = hi - lo
     c = hi + 0.01 * width
     options["initial_cut"] = None if initial_cut is None else c - float(initial_cut)
+    converge = options.get("converge")
+    if converge is not None:  # the loop sees c - A's values, descending: hand back A's, ascending
+        options["converge"] = lambda theta: converge(c - np.asarray(theta))
     # c I - A, folded into one CSR copy when A is sparse (the products stay one kernel sweep)
     flipped = ShiftedOperator(op, shift=c, scale=-1.0, fold=True)
     vals, vecs = _chebyshev(flipped, k, bounds=(c - hi - 0.01 * width, c - lo + 0.01 * width), rng=rng, **options)
@@ -395,7 +410,7 @@ def _chebyshev_smallest(op: Any, k: int, *, bounds: tuple[float, float] | None, 
 
 def _chebyshev_loop(
     A: Any, k: int, X: Any, degrees: tuple[int, int], tol: float, max_iter: int, lower: float, upper: float,
-    initial_cut: float | None, ns: Any, verbose: bool
+    initial_cut: float | None, ns: Any, verbose: bool, converge: Any = None
 ) -> tuple[Any, Any]:
     xp = ns.xp
     start_degree, degree = degrees
@@ -411,8 +426,9 @@ def _chebyshev_loop(
     try:
         for it in range(max_iter + 1):
             theta, X, AX = _rayleigh_ritz(X, AX, xp)
-            R = AX[:, :k] - X[:, :k] * xp.asarray(theta[:k], dtype=X.dtype)[None, :]
-            res = float(xp.sqrt((R * R).sum(axis=0)).max()) / rho
+            want = k if converge is None else max(0, min(k, int(converge(theta.copy()))))
+            R = AX[:, :want] - X[:, :want] * xp.asarray(theta[:want], dtype=X.dtype)[None, :]
+            res = float(xp.sqrt((R * R).sum(axis=0)).max()) / rho if want else 0.0
             if bar is not None:
                 bar.set_postfix(residual=f"{res:.2e}")
             if res <= tol or it == max_iter:

@@ -101,3 +101,67 @@ def test_bad_input():
         bethe_hessian_clustering(g, 0)
     with pytest.raises(ValueError, match="method"):
         bethe_hessian_clustering(g, 2, method="nope")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_estimate_equals_the_exact_count_of_negative_eigenvalues(seed):
+    # Small dense case (LAPACK path) and a 1500-node one (growing Chebyshev block): the
+    # estimate is the number of negative eigenvalues of H_{sqrt(rho)} that eigvalsh finds.
+    import scipy.linalg
+
+    from graphclust.backend import single_thread
+
+    for sizes, p_in, p_out in (([50] * 5, 0.4, 0.03), ([250] * 6, 0.08, 0.004)):
+        g = sbm(sizes, p_in=p_in, p_out=p_out, random_state=seed)
+        rho = nonbacktracking_radius(g.adjacency)
+        with single_thread():  # multithreaded LAPACK collapses on a busy machine (10x here)
+            w = scipy.linalg.eigvalsh(bethe_hessian_matrix(g.adjacency, math.sqrt(rho)).toarray())
+        assert np.abs(w).min() > 1e-3 * np.abs(w).max()  # no eigenvalue in the band counted as 0
+        exact = int(np.sum(w < 0))
+        assert exact == len(sizes)  # well above the threshold: one per planted block
+        assert estimate_n_clusters(g, rho=rho, random_state=seed) == exact
+
+
+def test_estimated_k_reuses_the_counting_eigenvectors(monkeypatch):
+    # The count's eigenpairs are the fixed-r embedding: no second eigensolve when K is estimated.
+    import graphclust.hierarchy.bethe_hessian as bh
+
+    g = sbm([250] * 6, p_in=0.08, p_out=0.004, random_state=0)
+    calls = []
+    real = bh.eigenpairs
+    monkeypatch.setattr(bh, "eigenpairs", lambda *a, **k: (calls.append(a[1]), real(*a, **k))[1])
+    y, info = bethe_hessian_clustering(g, method="fixed", random_state=0, return_info=True)
+    assert calls == [] and info["n_clusters"] == 6
+    assert accuracy(g.labels, y) > 0.99
+    # The zeta embedding starts from them too: its first solve (K pairs at sqrt(rho)) is skipped.
+    bethe_hessian_clustering(g, method="zeta", random_state=0)
+    zeta_calls = len(calls)
+    calls.clear()
+    bethe_hessian_clustering(g, 6, method="zeta", random_state=0)
+    assert len(calls) == zeta_calls + 1 and calls[0] == 6
+
+
+@pytest.mark.parametrize("n_clusters", [None, 6])
+def test_verbose_bars_end_at_their_totals(monkeypatch, n_clusters):
+    import tqdm.auto
+
+    bars = []
+
+    class Recorder(tqdm.auto.tqdm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            bars.append(self)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Recorder)
+    g = sbm([250] * 6, p_in=0.08, p_out=0.004, random_state=0)
+    from graphclust.hierarchy import BottomUpHierarchy
+
+    model = BottomUpHierarchy(n_clusters, method="fixed", random_state=0, verbose=True).fit(g)
+    assert model.n_clusters_ == 6
+    stage = [b for b in bars if b.unit == "stage"]
+    steps = [b for b in bars if b.unit == "step"]
+    # rho, (the count of K), embedding, k-means
+    assert len(stage) == 1 and stage[0].total == (4 if n_clusters is None else 3) == stage[0].n
+    assert len(steps) == (1 if n_clusters is None else 0)
+    for b in steps:
+        assert b.n == b.total > 1
