@@ -202,7 +202,13 @@ class BlockVector:
 
     def sum(self, axis: int | None = None) -> Any:
         """Column sums (``axis=0``, float64 ``k``-vector) or the sum of all entries (``None``,
-        a float), reduced to the client from one partial per block (numpy's ``sum``)."""
+        a float), reduced to the client from one partial per block (numpy's ``sum``).
+
+        Parameters
+        ----------
+        axis : {None, 0}, default=None
+            0 for the column sums, None for the sum of all entries.
+        """
         if axis not in (None, 0):
             raise ValueError("a BlockVector sums over its rows (axis=0) or over everything (axis=None).")
         cols = self._reduce(_colsum)

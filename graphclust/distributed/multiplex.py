@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from .partition import DistributedGraph, _Block, _split_block, cut_rows
 
-__all__ = ["DistributedMultiplexGraph", "partition_multiplex"]
+__all__ = ["DistributedMultiplexGraph"]
 
 
 @dataclass(repr=False)
@@ -32,6 +32,8 @@ class DistributedMultiplexGraph(DistributedGraph):
 
     Attributes
     ----------
+    client, n_nodes, bounds, workers, blocks, halo_index, halo_sizes, order, nnz, dtype, name, meta, source
+        As in :class:`DistributedGraph`, for the shared partition (``blocks``: relation 0's).
     relation_blocks : list of lists of Futures
         ``relation_blocks[r][i]``: relation ``r``'s rows of block ``i``, compact union columns.
     relation_names : list of str

@@ -245,19 +245,9 @@ def estimate_n_clusters(
     max_clusters : int, default=1000
         Cap of the estimate.
     random_state : None, int or numpy.random.Generator
+        Seeds the eigensolver's start.
     verbose : bool, default=False
         A tqdm bar over the eigensolver's steps.
-
-    Parameters
-    ----------
-    adjacency : sparse matrix or graph
-        Symmetric adjacency (anything :func:`graphclust.as_graph` takes).
-    rho : float, optional
-        Spectral radius estimate of the non-backtracking matrix (default: computed).
-    max_clusters : int, default 1000
-        Largest count returned.
-    random_state : None, int or Generator
-        Seeds the eigensolver's start.
 
     Examples
     --------

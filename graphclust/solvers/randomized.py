@@ -86,6 +86,13 @@ def tall_qr_with_r(ns: Any, X: Any) -> tuple[Any, Any]:
 
     The same LAPACK calls as :func:`tall_qr` (``Q`` is the same to the bit); ``R`` comes for
     free and carries the singular values of ``X`` (those of the small ``b x b`` factor).
+
+    Parameters
+    ----------
+    ns : Namespace
+        The array namespace of ``X`` (:func:`graphclust.backend.namespace_of`).
+    X : array, shape (n, b)
+        The tall block, ``n >= b``.
     """
     if ns.is_gpu:
         return ns.xp.linalg.qr(X, mode="reduced")
@@ -99,6 +106,11 @@ def relative_singular_values(R: Any) -> np.ndarray:
     With ``R`` the triangular factor of a block ``Y = Q R`` these are the singular values of
     ``Y`` relative to its norm: a value near machine epsilon says that the direction is lost to
     rounding in ``Y`` (the check behind S2CAG's faithful-mode warning).
+
+    Parameters
+    ----------
+    R : array, shape (b, b)
+        Triangular factor of a QR (host or device array).
 
     Examples
     --------
