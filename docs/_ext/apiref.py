@@ -110,7 +110,7 @@ def write_pages(outdir: Path) -> list[str]:
     return names
 
 
-def _on_builder_inited(app: Sphinx) -> None:
+def _on_config_inited(app: Sphinx, config: object) -> None:
     write_pages(Path(app.srcdir) / "api")
 
 
@@ -126,6 +126,8 @@ def _skip_foreign_member(app, what, name, obj, skip, options):
 
 def setup(app: Sphinx) -> dict:
     app.connect("autodoc-skip-member", _skip_foreign_member)
-    # before autosummary's own builder-inited handler (priority 500), which reads these pages
-    app.connect("builder-inited", _on_builder_inited, priority=100)
+    # At config-inited, before the environment lists the source files: pages written later
+    # (at builder-inited) are missing from that list on a fresh checkout, and autosummary,
+    # which reads the list, would then find no stubs to generate.
+    app.connect("config-inited", _on_config_inited)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
