@@ -222,11 +222,25 @@ class DistributedWeightedSum(DistributedOperator):
         self.weights[...] = w
 
     def term(self, r: int) -> DistributedOperator:
-        """Term ``r`` alone (it exchanges the union's halo)."""
+        """Term ``r`` alone (it exchanges the union's halo).
+
+        Parameters
+        ----------
+        r : int
+            Index of the term (relation).
+        """
         return DistributedOperator(self.graph, self.terms[r])
 
     def matmat(self, X: BlockVector, out: Any = None) -> BlockVector:
-        """``sum_r w_r A_r @ X`` for a BlockVector of the same partition (``out`` is not used)."""
+        """``sum_r w_r A_r @ X`` for a BlockVector of the same partition (``out`` is not used).
+
+        Parameters
+        ----------
+        X : BlockVector
+            Block of the same partition.
+        out : None
+            Not used (the result is a new BlockVector).
+        """
         g = self.graph
         if not isinstance(X, BlockVector) or not g.same_rows(X.graph):
             raise TypeError("DistributedWeightedSum.matmat takes a BlockVector of the same partition.")
