@@ -39,6 +39,7 @@ _SUBMODULES = {
     "s2cag", "solvers", "sparse", "spectral", "validation", "kernels", "memory", "operators", "seeding",
     "contrastive", "torch_backend", "distributed",
     "plotting",
+    "components",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]

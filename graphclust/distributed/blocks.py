@@ -15,7 +15,7 @@ import numpy as np
 
 from ..seeding import normal_rows
 
-__all__ = ["BlockVector"]
+__all__ = ["BlockVector", "expand_rows"]
 
 # ---------------------------------------------------------------- worker-side functions
 
@@ -381,3 +381,66 @@ def _hstack(*vectors: BlockVector) -> BlockVector:
     """Columns of several BlockVectors of one partition side by side."""
     first = vectors[0]
     return first._submit(_hstack_blocks, others=vectors[1:], n_cols=sum(v.shape[1] for v in vectors))
+
+
+def _take(rows: np.ndarray, X: np.ndarray) -> np.ndarray:
+    return X[rows]
+
+
+def _assemble(n_rows: int, n_cols: int, dtype: Any, positions: list, *pieces: np.ndarray) -> np.ndarray:
+    out = np.zeros((n_rows, n_cols), dtype=dtype)
+    for pos, piece in zip(positions, pieces):
+        out[pos, :piece.shape[1]] = piece
+    return out
+
+
+def expand_rows(X: BlockVector, graph: Any, nodes: np.ndarray, n_cols: int | None = None) -> BlockVector:
+    """A BlockVector of a subgraph's partition, moved onto a partition of the whole graph.
+
+    Node ``s`` of the subgraph (``X.graph``, in its input order) is node ``nodes[s]`` of
+    ``graph``'s input; its row of ``X`` becomes that node's row, the other rows (and columns
+    past ``X``'s) are zero. The rows travel worker to worker (one task per pair of blocks that
+    share rows), never through the client.
+
+    Parameters
+    ----------
+    X : BlockVector
+        On the subgraph's partition.
+    graph : DistributedGraph
+        The partition of the whole graph.
+    nodes : array of int, shape (X.shape[0],)
+        The subgraph's nodes, as nodes of ``graph``'s input.
+    n_cols : int, optional
+        Columns of the result (at least ``X``'s; default: ``X``'s).
+
+    Returns
+    -------
+    BlockVector of shape (graph.n_nodes, n_cols)
+
+    Examples
+    --------
+    >>> V = expand_rows(V_sub, dg, keep, n_cols=7)   # doctest: +SKIP
+    """
+    sub = X.graph
+    nodes = np.asarray(nodes, dtype=np.int64)
+    n_cols = X.shape[1] if n_cols is None else int(n_cols)
+    if nodes.shape != (sub.n_nodes,) or n_cols < X.shape[1]:
+        raise ValueError(f"nodes must hold one node of graph per row of X ({sub.n_nodes}), and n_cols at least "
+                         f"X's {X.shape[1]} columns; got {nodes.shape} and {n_cols}.")
+    src_rows = np.arange(sub.n_nodes) if sub.order is None else np.argsort(sub.order)  # partition rows of X
+    dst_rows = nodes if graph.order is None else np.argsort(graph.order)[nodes]
+    src = np.searchsorted(sub.bounds, src_rows, side="right") - 1
+    dst = np.searchsorted(graph.bounds, dst_rows, side="right") - 1
+    client = graph.client
+    parts = []
+    for i in range(graph.n_parts):
+        mine = dst == i
+        positions, pieces = [], []
+        for j in np.unique(src[mine]):
+            sel = mine & (src == j)
+            pieces.append(client.submit(_take, src_rows[sel] - sub.bounds[j], X.parts[j], workers=[sub.workers[j]],
+                                        allow_other_workers=False, pure=False))
+            positions.append(dst_rows[sel] - graph.bounds[i])
+        parts.append(client.submit(_assemble, graph.rows(i), n_cols, X.dtype, positions, *pieces,
+                                   workers=[graph.workers[i]], allow_other_workers=False, pure=False))
+    return BlockVector(graph, parts, n_cols, X.dtype)

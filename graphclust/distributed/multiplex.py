@@ -32,8 +32,9 @@ class DistributedMultiplexGraph(DistributedGraph):
 
     Attributes
     ----------
-    client, n_nodes, bounds, workers, blocks, halo_index, halo_sizes, order, nnz, dtype, name, meta, source
-        As in :class:`DistributedGraph`, for the shared partition (``blocks``: relation 0's).
+    client, n_nodes, bounds, workers, blocks, halo_index, halo_sizes, order, nnz, dtype, name, meta, source, \
+order_kind, metis_seed
+        As in :class:`DistributedGraph` (of the shared partition).
     relation_blocks : list of lists of Futures
         ``relation_blocks[r][i]``: relation ``r``'s rows of block ``i``, compact union columns.
     relation_names : list of str
@@ -129,7 +130,21 @@ class DistributedMultiplexGraph(DistributedGraph):
 
 def partition_multiplex(g: Any, client: Any, n_parts: int, order: str, random_state: int,
                         workers: list) -> DistributedMultiplexGraph:
-    """The multiplex case of :func:`graphclust.distributed.partition` (arguments validated there)."""
+    """The multiplex case of :func:`graphclust.distributed.partition` (arguments validated there).
+
+    Parameters
+    ----------
+    g : MultiplexGraph
+        On the CPU.
+    client : distributed.Client
+    n_parts : int
+    order : {"balanced", "metis"}
+        Of the union of the relations' patterns.
+    random_state : int
+        Seed of METIS.
+    workers : list of str
+        Sorted worker addresses (blocks are assigned round-robin).
+    """
     mats = [sp.csr_array(A) for A in g.relations]
     union = sp.csr_array(sum(abs(A) for A in mats))
     union.sum_duplicates()

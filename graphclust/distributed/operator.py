@@ -237,9 +237,9 @@ class DistributedWeightedSum(DistributedOperator):
         Parameters
         ----------
         X : BlockVector
-            Row blocks of the same partition as the terms.
+            Block of the same partition.
         out : None
-            Not used (the product is a new BlockVector).
+            Not used (the result is a new BlockVector).
         """
         g = self.graph
         if not isinstance(X, BlockVector) or not g.same_rows(X.graph):

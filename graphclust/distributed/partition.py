@@ -60,6 +60,10 @@ class DistributedGraph:
         Metadata carried over from the input graph.
     source : Graph or None
         The client-side graph it was cut from (kept for the methods that need it whole).
+    order_kind : str
+        The ``order`` given to :func:`partition` ("balanced" or "metis").
+    metis_seed : int
+        The ``random_state`` given to :func:`partition` (METIS's seed).
     """
 
     client: Any
@@ -75,6 +79,9 @@ class DistributedGraph:
     name: str | None = None
     meta: dict = field(default_factory=dict, repr=False)
     source: Any = field(default=None, repr=False)  # the client-side Graph it was cut from
+    # how it was cut, so that a subgraph (the spectral largest component) is cut the same way
+    order_kind: str = "balanced"
+    metis_seed: int = 0
 
     is_distributed = True  # estimators' fit recognises a DistributedGraph by this flag
 
@@ -328,7 +335,7 @@ def partition(graph: Any, client: Any, n_parts: int | None = None, *, order: str
     A, perm, bounds = cut_rows(sp.csr_array(g.adjacency), n_parts, order, int(random_state))
     assigned = [workers[i % len(workers)] for i in range(n_parts)]
     dg = _distribute(A, bounds, assigned, client, perm, g.name)
-    dg.source = g
+    dg.source, dg.order_kind, dg.metis_seed = g, order, int(random_state)
     return dg
 
 

@@ -6,11 +6,13 @@ import functools
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..sparse import inverse_power, row_normalize
 from ..seeding import check_random_state, seed_from
 from ..validation import check_scalar
-from .blocks import BlockVector
+from ..components import split_components, warn_disconnected
+from .blocks import BlockVector, expand_rows
 from .eigen import top_eigenvectors
 from .kmeans import kmeans
 from .operator import DistributedOperator
@@ -55,11 +57,12 @@ class _RankOneAdded:
 
 def linked_components(dgraph: Any) -> tuple[int, int]:
     """Components with at least one edge, and isolated nodes, of the client's copy of the graph
-    (the one it was partitioned from): O(nnz) on the client, once per fit.
+    (the one it was partitioned from): O(nnz) on the client.
 
     Parameters
     ----------
     dgraph : DistributedGraph
+        From :func:`partition` (it keeps the client's copy).
 
     Returns
     -------
@@ -70,39 +73,20 @@ def linked_components(dgraph: Any) -> tuple[int, int]:
     >>> linked_components(gd.partition(gc.datasets.load("acm"), client))   # doctest: +SKIP
     (156, 561)
     """
-    from scipy.sparse.csgraph import connected_components
+    if dgraph.source is None:
+        raise ValueError("this DistributedGraph has no client copy of the graph (it comes from partition_from_edges); "
+                         "its components cannot be counted.")
+    split = split_components(dgraph.source.adjacency, 2)  # two or more wanted: the components are counted
+    return split.n_linked, split.n_isolated
 
-    A = dgraph.source.adjacency
-    n_comp, _ = connected_components(A, directed=False)
-    n_isolated = int((np.diff(A.indptr) == 0).sum())
-    return n_comp - n_isolated, n_isolated
 
-
-def _check_components(dgraph: Any, n_components: int) -> None:
-    """The single-machine estimator's component rules, decided before the solve: a warning where
-    it warns, a ValueError where it would embed the largest component alone (not done here)."""
-    import warnings
-
-    if dgraph.source is None or n_components < 2:
-        return
-    n_linked, n_isolated = linked_components(dgraph)
-    if n_linked > n_components:
-        raise ValueError(
-            f"the graph has {n_linked} components with edges, more than n_clusters={n_components}: on one machine "
-            "SpectralClustering then embeds the largest component only (the largest-component rule), which is not "
-            "built for a DistributedGraph. Partition the largest component, or pass regularization='auto' "
-            "(regularized spectral clustering connects the graph)."
-        )
-    what = None
-    if n_linked > 1:
-        what = f"{n_linked} components with edges, each adding an eigenvalue 1: the components are among the clusters"
-    elif n_isolated:
-        what = (f"{n_isolated} isolated nodes (no edges) get zero rows and join the cluster whose center is nearest "
-                "the origin")
-    if what is not None:
-        warnings.warn(f"spectral embedding: the graph is disconnected: {what}. regularization='auto' (regularized "
-                      "spectral clustering) connects it; or cluster the components separately.",
-                      UserWarning, stacklevel=4)
+# One machine draws two seeds per embedding (the start block's, then its solver's, which the
+# start block leaves unused); drawing the same two here keeps the later draws (the largest
+# component's start block, the k-means) equal to the single-process run's.
+def _solver_seed(rng: np.random.Generator) -> int:
+    seed = seed_from(rng)
+    seed_from(rng)
+    return seed
 
 
 def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max_iter: int = 100,
@@ -112,9 +96,13 @@ def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max
 
     With ``regularization`` ``tau > 0``: those of ``D_tau^{-1/2} A D_tau^{-1/2} + (tau / n) u u^T``,
     ``D_tau = D + tau I``, ``u = D_tau^{-1/2} 1`` (the single-machine estimator's operator).
-    Disconnected graphs follow the single-machine rules: a warning with at most
-    ``n_components`` components with edges; a ValueError with more (one machine embeds the
-    largest component alone, which is not built here).
+    Disconnected graphs follow the single-machine rule (:func:`graphclust.components.split_components`,
+    decided on the client's copy of the graph before the solve), with its warnings: with at most
+    ``n_components`` components with edges the whole graph is embedded; with more, the largest
+    component alone is cut into the same number of parts in the same order, on the same
+    client, and embedded, and the other nodes get zero rows. A graph without a client copy
+    (:func:`partition_from_edges`) whose second eigenvalue is 1 (a disconnected one) is
+    refused with a ValueError.
 
     Parameters
     ----------
@@ -130,11 +118,37 @@ def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max
     -------
     embedding : BlockVector of shape (n, n_components), float32
     eigenvalues : ndarray, descending
+
+    Examples
+    --------
+    >>> V, w = spectral_embedding(gd.partition(gc.datasets.load("cora"), client), 7)   # doctest: +SKIP
     """
     rng = check_random_state(random_state)
     tau = float(regularization)
-    if not tau:
-        _check_components(dgraph, int(n_components))
+    k = int(n_components)
+    if tau or dgraph.source is None:
+        return _embed(dgraph, k, tau, tol, max_iter, rng, verbose)
+    split = split_components(dgraph.source.adjacency, k)
+    if split.message is not None:
+        warn_disconnected(split.message, stacklevel=3)  # at the estimator's fit
+    if split.keep is None:
+        return _embed(dgraph, k, 0.0, tol, max_iter, rng, verbose)
+    # One machine solves the whole graph before it counts the components: the same draws.
+    _solver_seed(rng)
+    from ..graph import as_graph
+    from .partition import partition
+
+    keep = np.asarray(split.keep)
+    A = sp.csr_array(dgraph.source.adjacency)
+    sub = partition(as_graph(A[keep][:, keep]), dgraph.client, min(dgraph.n_parts, keep.size),
+                    order=dgraph.order_kind, random_state=dgraph.metis_seed)
+    k_sub = min(k, int(keep.size) - 1)
+    V_sub, w = _embed(sub, k_sub, 0.0, tol, max_iter, rng, verbose)
+    return expand_rows(V_sub, dgraph, keep, n_cols=k), np.concatenate([w, np.zeros(k - k_sub)])
+
+
+def _embed(dgraph: Any, k: int, tau: float, tol: float, max_iter: int, rng: np.random.Generator,
+           verbose: bool) -> tuple[BlockVector, np.ndarray]:
     A = DistributedOperator(dgraph)
     deg = A.row_sums()
     d_tau = deg.map_blocks(functools.partial(_add, tau)) if tau else deg
@@ -146,14 +160,17 @@ def spectral_embedding(dgraph: Any, n_components: int, *, tol: float = 1e-2, max
     n_active = int(_count_positive(deg))
     c = max(1.0, nnz / max(1, n_active))
     initial_cut = min(0.9, 2.0 / np.sqrt(c))
-    w, V = top_eigenvectors(op, n_components, tol=tol, max_iter=max_iter, bounds=(-1.0, 1.0),
+    w, V = top_eigenvectors(op, k, tol=tol, max_iter=max_iter, bounds=(-1.0, 1.0),
                             X0=d_tau.map_blocks(np.sqrt), initial_cut=initial_cut, degree=_DEGREE,
-                            start_degree=_START_DEGREE, dtype=np.float32, seed=seed_from(rng), verbose=verbose)
+                            start_degree=_START_DEGREE, dtype=np.float32, seed=_solver_seed(rng), verbose=verbose)
     if tau:
         return V, w
-    if dgraph.source is None and n_components >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3):
-        raise ValueError("the eigenvalue 1 is repeated, so the graph is disconnected, and its components cannot be "
-                         "counted without the client's copy of the graph; pass regularization='auto'.")
+    if dgraph.source is None and k >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3):
+        raise ValueError(
+            "the eigenvalue 1 is repeated, so the graph is disconnected, and this DistributedGraph (from "
+            "partition_from_edges) has no client copy of the graph to count its components on: SpectralClustering's "
+            "largest-component rule needs one. Cut the graph with partition(graph, client), which keeps it, or pass a "
+            "number as regularization (regularized spectral clustering connects the graph).")
     return V.map_blocks(_zero_isolated, deg), w
 
 

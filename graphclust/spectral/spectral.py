@@ -1,13 +1,13 @@
 """Normalized-adjacency spectral clustering (Ng, Jordan & Weiss 2001) on CPU and GPU."""
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
 from ..backend import namespace_of
 from ..base import BaseClusterer
+from ..components import split_components, warn_disconnected
 from ..seeding import normal_rows, seed_from
 from ..validation import check_choice, check_random_state, check_scalar
 
@@ -90,15 +90,6 @@ def resolve_regularization(regularization: float | str | None, adjacency: Any) -
     return float(check_scalar(regularization, "regularization", low=0))
 
 
-def _components(adjacency: Any, ns: Any) -> tuple[int, Any]:
-    if ns.is_gpu:
-        from cupyx.scipy.sparse.csgraph import connected_components
-    else:
-        from scipy.sparse.csgraph import connected_components
-    n_comp, comp = connected_components(adjacency, directed=False)
-    return int(n_comp), comp
-
-
 def spectral_embedding(
     adjacency: Any,
     n_components: int,
@@ -151,8 +142,6 @@ def spectral_embedding(
     >>> emb.shape, np.round(w, 6).tolist()
     ((6, 2), [1.0, 1.0])
     """
-    from ..sparse import degrees
-
     ns = namespace_of(adjacency)
     xp = ns.xp
     rng = check_random_state(random_state)
@@ -163,46 +152,23 @@ def spectral_embedding(
     V, w = _embed(adjacency, n_components, tau, eigen_solver, tol, max_iter, rng, verbose, ns)
     if tau:
         return V, w  # the regularized graph is connected
-    n_isolated = int((ns.to_numpy(degrees(adjacency)) == 0).sum())
     # Two components with edges make the eigenvalue 1 double, so the second Ritz value is
     # then within the solver's accuracy of 1 (Ritz values are lower bounds and converged
     # ones lie within the residual of an eigenvalue); only then are the components counted
     # (O(nnz), skipped on connected graphs such as the 1M-node benchmark SBM).
-    n_linked = 1
-    if n_components >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3):
-        n_comp, comp = _components(adjacency, ns)
-        n_linked = n_comp - n_isolated  # components with at least one edge
-    if n_linked <= 1:
-        if n_isolated:
-            _warn_disconnected(f"{n_isolated} isolated nodes (no edges) get zero rows and join the cluster whose "
-                               "center is nearest the origin")
+    split = split_components(adjacency, n_components,
+                             count=n_components >= 2 and w[1] >= 1.0 - max(5.0 * tol, 1e-3))
+    if split.message is not None:
+        warn_disconnected(split.message, stacklevel=2)
+    if split.keep is None:
         return V, w
-    if n_linked <= n_components:
-        _warn_disconnected(f"{n_linked} components with edges, each adding an eigenvalue 1: the components are "
-                           "among the clusters")
-        return V, w
-    sizes = ns.to_numpy(xp.bincount(comp))
-    largest = int(np.argmax(sizes))
-    _warn_disconnected(
-        f"{n_linked} components with edges, more than n_components={n_components}, so the embedding is computed "
-        f"on the largest one ({int(sizes[largest])} of {n} nodes) and the other nodes get zero rows"
-    )
-    keep = xp.flatnonzero(comp == largest)
+    keep = split.keep
     sub = adjacency[keep][:, keep]
     k_sub = min(n_components, int(keep.size) - 1)
     V_sub, w = _embed(sub, k_sub, 0.0, eigen_solver, tol, max_iter, rng, verbose, ns)
     V = xp.zeros((n, n_components), dtype=V_sub.dtype)
     V[keep, :k_sub] = V_sub
     return V, np.concatenate([w, np.zeros(n_components - k_sub)])
-
-
-def _warn_disconnected(what: str) -> None:
-    warnings.warn(
-        f"spectral embedding: the graph is disconnected: {what}. regularization='auto' (regularized spectral "
-        "clustering) connects it; or cluster the components separately.",
-        UserWarning,
-        stacklevel=3,
-    )
 
 
 def _embed(

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from sklearn.metrics import adjusted_rand_score
 
 import graphclust as gc
@@ -167,10 +168,49 @@ def test_s2cag_distributed_metis_order(client):
     assert adjusted_rand_score(ref, got) > 0.999
 
 
-def test_many_components_refused_naming_the_largest_component_rule(client):
-    # acm has 156 components with edges, more than n_clusters: one machine embeds the largest one
-    with pytest.raises(ValueError, match="largest component"):
-        gc.SpectralClustering(3, random_state=0).fit(gd.partition(gc.datasets.load("acm"), client, 2))
+@pytest.mark.parametrize("n_workers", [1, 2, 3])
+def test_many_components_largest_component_rule_same_labels(cluster_factory, n_workers):
+    # structure-only cora: 78 components with edges, more than 7 clusters, so both runs embed the
+    # largest component alone (the distributed one on a partition of it) and label the rest by k-means
+    g = gc.as_graph(gc.datasets.load("cora").adjacency)
+    with pytest.warns(UserWarning, match="on the largest one"):
+        ref = gc.SpectralClustering(7, random_state=0).fit(g)
+    with pytest.warns(UserWarning, match="on the largest one"):
+        got = gc.SpectralClustering(7, random_state=0).fit(gd.partition(g, cluster_factory(n_workers)))
+    np.testing.assert_array_equal(got.labels_, ref.labels_)
+    np.testing.assert_allclose(got.eigenvalues_, ref.eigenvalues_, atol=1e-5)
+    _, comp = connected_components(g.adjacency)
+    rest = comp != np.bincount(comp).argmax()
+    emb = got.embedding_.to_numpy()  # balanced order: the input order
+    assert not emb[rest].any() and np.allclose(np.linalg.norm(emb[~rest], axis=1), 1.0, atol=1e-5)
+    assert np.unique(got.labels_[rest]).size == 1  # zero rows: the cluster nearest the origin
+
+
+def test_largest_component_rule_metis_order(client):
+    g = gc.as_graph(gc.datasets.load("cora").adjacency)
+    with pytest.warns(UserWarning, match="on the largest one"):
+        ref = gc.SpectralClustering(7, random_state=0).fit_predict(g)
+    with pytest.warns(UserWarning, match="on the largest one"):
+        got = gc.SpectralClustering(7, random_state=0).fit_predict(gd.partition(g, client, 2, order="metis"))
+    # the METIS order changes the start block's rows (drawn in the partition order), and cora's
+    # largest component has crowded top eigenvalues: the same partition up to a few nodes
+    assert adjusted_rand_score(ref, got) > 0.99
+
+
+def test_expand_rows_moves_a_subgraph_block_onto_the_whole_graph(client, sbm):
+    from graphclust.distributed.blocks import expand_rows
+
+    nodes = np.flatnonzero(np.arange(sbm.n_nodes) % 3 != 1)
+    A = sp.csr_array(sbm.adjacency)
+    sub = gd.partition(A[nodes][:, nodes], client, 3, order="metis")
+    full = gd.partition(sbm, client, 2, order="metis")
+    X = np.random.default_rng(0).standard_normal((nodes.size, 2))
+    Y = expand_rows(gd.BlockVector.from_numpy(sub, sub.to_partition_order(X)), full, nodes, n_cols=3)
+    ref = np.zeros((sbm.n_nodes, 3))
+    ref[nodes, :2] = X
+    np.testing.assert_array_equal(full.to_input_order(Y.to_numpy()), ref)
+    with pytest.raises(ValueError, match="n_cols"):
+        expand_rows(gd.BlockVector.from_numpy(sub, X), full, nodes, n_cols=1)
 
 
 def test_few_components_warn_and_give_the_single_process_labels(client):

@@ -57,6 +57,17 @@ def test_from_delayed_chunks_spectral_same_labels(client, sbm):
         gc.SpectralClustering(4, regularization="auto").fit(dg)
 
 
+def test_disconnected_graph_without_client_copy_refused(client):
+    import dask
+
+    parts = [gc.datasets.sbm([100] * 2, p_in=0.1, p_out=0.01, random_state=s).adjacency for s in range(3)]
+    A = sp.csr_array(sp.block_diag(parts, format="csr"))  # 3 components, 2 clusters
+    dg = gd.partition_from_edges([dask.delayed(tuple)(c) for c in _chunks(A, 2)], A.shape[0], client,
+                                 symmetrize=True)
+    with pytest.raises(ValueError, match=r"largest-component rule.*partition\(graph, client\)"):
+        gc.SpectralClustering(2, random_state=0).fit(dg)
+
+
 def test_bad_edge_chunks(client):
     with pytest.raises(ValueError, match="sources"):
         gd.partition_from_edges([], 10, client)
