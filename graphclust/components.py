@@ -44,16 +44,24 @@ def connected_components(adjacency: Any) -> tuple[int, Any]:
 
 
 class ComponentSplit(NamedTuple):
-    """How a spectral embedding treats a graph's components (see :func:`split_components`)."""
+    """How a spectral embedding treats a graph's components (see :func:`split_components`).
+
+    Parameters
+    ----------
+    n_linked : int
+        Components with at least one edge (1 when they were not counted).
+    n_isolated : int
+        Nodes without edges.
+    keep : ndarray of int or None
+        Nodes of the largest component when it alone is embedded (ascending), else None.
+    message : str or None
+        What the warning says, None on a connected graph without isolated nodes.
+    """
 
     n_linked: int
-    """Components with at least one edge (1 when they were not counted)."""
     n_isolated: int
-    """Nodes without edges."""
     keep: Any
-    """Nodes of the largest component when it alone is embedded (ascending), else None."""
     message: str | None
-    """What the warning says, None on a connected graph without isolated nodes."""
 
 
 def split_components(adjacency: Any, n_components: int, *, count: bool = True) -> ComponentSplit:

@@ -36,6 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..demm.fused import FusedAdjacency as _SingleFused
+from ..operators import protocol_docstrings
 from ..sparse import inverse_power
 from .blocks import BlockVector
 from .operator import DistributedOperator
@@ -216,6 +217,7 @@ def sketched_incidences(dg: Any, plain: list, sizes: Sequence[int], gens: Sequen
     return out
 
 
+@protocol_docstrings
 class FusedAdjacency(_SingleFused):
     """:class:`graphclust.demm.fused.FusedAdjacency` on row blocks (its weights, its degree rule).
 
