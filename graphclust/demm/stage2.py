@@ -107,7 +107,13 @@ def sskc(
     W = projection_matrix(Hc.shape[1], gamma, rng, variant, n_components)
     Z = random_fourier_features(Hc, W)
     _, Zr = sinkhorn_factors(Z, sinkhorn_iters)
-    labels, _, _ = kmeans(Zr, n_clusters, n_init=n_init, random_state=rng, device=device)
+    # Past max(20000, 1000 k) rows the k-means++ seeding runs on a uniform sample of that many
+    # rows and Lloyd's steps on all of them: the scheme of SpectralClustering and of the
+    # distributed k-means, so a Dask fit gives these labels (smaller graphs, and so every
+    # published dataset, are seeded on all rows).
+    sample = max(20_000, 1_000 * int(n_clusters))
+    labels, _, _ = kmeans(Zr, n_clusters, n_init=n_init, random_state=rng, device=device,
+                          init_sample=None if sample >= Zr.shape[0] else sample)
     return np.asarray(labels.get() if hasattr(labels, "get") else labels, dtype=np.int64), Zr
 
 
