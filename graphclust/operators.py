@@ -52,6 +52,7 @@ from .backend import is_cupy_array, namespace_of
 __all__ = [
     "Operator",
     "as_operator",
+    "as_square_operator",
     "is_operator",
     "SparseOperator",
     "DenseOperator",
@@ -218,6 +219,43 @@ def as_operator(A: Any) -> Any:
         "expected a linear operator (shape, dtype, device, matmat), a scipy / cupyx sparse matrix, a scipy "
         f"LinearOperator or a dense 2-D array, got {type(A).__name__}."
     )
+
+
+def as_square_operator(A: Any, name: str = "A", n: int | None = None) -> Any:
+    """:func:`as_operator` of ``A``, refused unless it is square (and ``n x n`` when given).
+
+    Parameters
+    ----------
+    A : operator, sparse or dense matrix, or scipy LinearOperator
+        What the solver was given.
+    name : str, default="A"
+        The parameter's name, for the error messages.
+    n : int, optional
+        The required order.
+
+    Returns
+    -------
+    operator
+        The wrapped ``A``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_square_operator(np.eye(3)).shape
+    (3, 3)
+    >>> as_square_operator(np.ones((2, 3)), "M")
+    Traceback (most recent call last):
+    ...
+    ValueError: M must be square, got shape (2, 3).
+    """
+    try:
+        op = as_operator(A)
+    except TypeError as err:
+        raise TypeError(f"{name}: {err}") from None
+    if len(op.shape) != 2 or op.shape[0] != op.shape[1] or (n is not None and op.shape[0] != n):
+        want = "square" if n is None else f"of shape ({n}, {n})"
+        raise ValueError(f"{name} must be {want}, got shape {tuple(op.shape)}.")
+    return op
 
 
 def _check_block(op: Any, X: Any) -> None:

@@ -39,6 +39,7 @@ from ..operators import (
     SparseOperator,
     apply,
     as_operator,
+    as_square_operator,
     operator_astype,
     to_linear_operator,
 )
@@ -159,7 +160,7 @@ def eigenpairs(
     """
     check_choice(which, "which", ("largest", "smallest"))
     check_choice(method, "method", _EIGENPAIR_METHODS)
-    op = _square_operator(A, "A")
+    op = as_square_operator(A, "A")
     n = op.shape[0]
     k = check_scalar(k, "k", kind=int, low=1, high=n)
     dtype = _check_dtype(dtype)
@@ -168,7 +169,7 @@ def eigenpairs(
     if max_iter is not None:
         max_iter = check_scalar(max_iter, "max_iter", kind=int, low=1)
     if B is not None:
-        B = _square_operator(B, "B", n)
+        B = as_square_operator(B, "B", n)
     if method == "auto":
         method = _auto_method(n, k, which, M, B)
     if method != "dense" and k >= n:
@@ -202,17 +203,6 @@ def _check_dtype(dtype: Any) -> np.dtype:
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
     return dtype
-
-
-def _square_operator(A: Any, name: str, n: int | None = None) -> Any:
-    try:
-        op = as_operator(A)
-    except TypeError as err:
-        raise TypeError(f"{name}: {err}") from None
-    if len(op.shape) != 2 or op.shape[0] != op.shape[1] or (n is not None and op.shape[0] != n):
-        want = "square" if n is None else f"of shape ({n}, {n})"
-        raise ValueError(f"{name} must be {want}, got shape {tuple(op.shape)}.")
-    return op
 
 
 def _auto_method(n: int, k: int, which: str, M: Any, B: Any) -> str:
@@ -333,7 +323,7 @@ def top_eigenvectors(
     [99.0, 98.0, 97.0]
     """
     check_choice(method, "method", METHODS)
-    op = _square_operator(A, "A")
+    op = as_square_operator(A, "A")
     n = op.shape[0]
     k = check_scalar(k, "k", kind=int, low=1, high=n - 1)
     tol = check_scalar(tol, "tol", low=0, low_inclusive=False)
@@ -716,7 +706,7 @@ def _preconditioner(M: Any, n: int, dtype: np.dtype, ns: Any) -> Any:
         return None
     if callable(M) and not hasattr(M, "shape"):
         M = FunctionOperator((n, n), M, dtype=dtype, device=ns.name)
-    op = _square_operator(M, "M", n)
+    op = as_square_operator(M, "M", n)
     return _library_operator(operator_astype(op, dtype), ns)
 
 

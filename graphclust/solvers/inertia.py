@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..operators import as_operator
+from ..operators import as_square_operator
 from ..validation import check_random_state, check_scalar
 from .eigen import DENSE_MAX, eigenpairs, estimate_spectrum_bounds
 
@@ -95,9 +95,7 @@ def negative_eigenpairs(
     >>> np.round(w, 6).tolist()
     [-5.0, -4.0, -3.0, -2.0, -1.0]
     """
-    op = as_operator(A)
-    if len(op.shape) != 2 or op.shape[0] != op.shape[1]:
-        raise ValueError(f"A must be square, got shape {tuple(op.shape)}.")
+    op = as_square_operator(A, "A")
     n = op.shape[0]
     cap = n if max_count is None else min(check_scalar(max_count, "max_count", kind=int, low=1), n)
     tol = check_scalar(tol, "tol", low=0, low_inclusive=False)
