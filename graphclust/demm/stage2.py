@@ -100,7 +100,7 @@ def sskc(
     >>> len(set(labels[:20].tolist())), labels[0] != labels[-1]
     (1, np.True_)
     """
-    from ..solvers.kmeans import kmeans
+    from ..solvers.kmeans import init_sample_size, kmeans
 
     rng = check_random_state(random_state)
     Hc = center_rows(H, renormalize_rows) if center else H
@@ -111,7 +111,7 @@ def sskc(
     # rows and Lloyd's steps on all of them: the scheme of SpectralClustering and of the
     # distributed k-means, so a Dask fit gives these labels (smaller graphs, and so every
     # published dataset, are seeded on all rows).
-    sample = max(20_000, 1_000 * int(n_clusters))
+    sample = init_sample_size(n_clusters)
     labels, _, _ = kmeans(Zr, n_clusters, n_init=n_init, random_state=rng, device=device,
                           init_sample=None if sample >= Zr.shape[0] else sample)
     return np.asarray(labels.get() if hasattr(labels, "get") else labels, dtype=np.int64), Zr

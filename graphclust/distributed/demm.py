@@ -290,6 +290,7 @@ def sskc(H: BlockVector, n_clusters: int, *, gamma: float, variant: str = "demm_
     from ..demm.random_features import projection_matrix, random_fourier_features
     from ..demm.stage2 import center_rows
     from ..seeding import check_random_state
+    from ..solvers.kmeans import init_sample_size
     from .kmeans import kmeans
 
     rng = check_random_state(random_state)
@@ -301,7 +302,7 @@ def sskc(H: BlockVector, n_clusters: int, *, gamma: float, variant: str = "demm_
     for _ in range(int(sinkhorn_iters)):
         Zl = Zl.map_blocks(functools.partial(_sinkhorn_rows, Zr.sum(axis=0)))
         Zr = Zr.map_blocks(functools.partial(_sinkhorn_rows, Zl.sum(axis=0)))
-    sample = max(20_000, 1_000 * k) if sample is None else int(sample)
+    sample = init_sample_size(k) if sample is None else int(sample)
     labels, _, _ = kmeans(Zr, k, n_init=int(n_init), sample=sample, random_state=rng)
     return labels
 

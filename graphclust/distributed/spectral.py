@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from ..sparse import inverse_power, row_normalize
 from ..seeding import check_random_state, seed_from
+from ..solvers.kmeans import init_sample_size
 from ..validation import check_scalar
 from ..components import split_components, warn_disconnected
 from .blocks import BlockVector, expand_rows
@@ -214,6 +215,6 @@ def spectral_clustering(dgraph: Any, n_clusters: int, *, n_init: int = 10, tol: 
     V, w = spectral_embedding(dgraph, k, tol=tol, max_iter=max_iter, regularization=regularization,
                               random_state=rng, verbose=verbose)
     emb = V.map_blocks(row_normalize)
-    sample = max(20_000, 1_000 * k) if kmeans_sample is None else int(kmeans_sample)
+    sample = init_sample_size(k) if kmeans_sample is None else int(kmeans_sample)
     labels, _, inertia = kmeans(emb, k, n_init=n_init, sample=sample, random_state=rng)
     return dgraph.to_input_order(labels), emb, w, inertia

@@ -16,10 +16,34 @@ import numpy as np
 from ..backend import get_namespace, namespace_of, single_thread
 from ..validation import check_choice, check_random_state, check_scalar, seed_from
 
-__all__ = ["kmeans", "lloyd_kmeans", "INITS"]
+__all__ = ["kmeans", "lloyd_kmeans", "init_sample_size", "INITS"]
 
 # Rows per chunk when computing point-to-center distances, to bound the n x k work array.
 _CHUNK_ELEMENTS = 1 << 24
+
+
+def init_sample_size(n_clusters: int) -> int:
+    """Rows the k-means++ seeding is run on past that size: ``max(20000, 1000 k)``.
+
+    The one rule of :class:`~graphclust.SpectralClustering`, DEMM+'s stage II and the
+    distributed k-means (:mod:`graphclust.distributed`), so that a Dask fit draws the same
+    sample, and gives the same labels, as one machine. Smaller inputs are seeded on all rows.
+
+    Parameters
+    ----------
+    n_clusters : int
+        Number of clusters ``k``.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> init_sample_size(8), init_sample_size(50)
+    (20000, 50000)
+    """
+    return max(20_000, 1_000 * int(n_clusters))
 
 
 def kmeans(

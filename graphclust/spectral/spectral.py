@@ -392,7 +392,7 @@ class SpectralClustering(BaseClusterer):
             raise TypeError(f"verbose must be a bool, got {type(self.verbose).__name__}.")
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:
-        from ..solvers.kmeans import kmeans
+        from ..solvers.kmeans import init_sample_size, kmeans
         from ..sparse import row_normalize
 
         k = int(self.n_clusters)
@@ -434,7 +434,7 @@ class SpectralClustering(BaseClusterer):
         emb = row_normalize(V)
         sample = self.kmeans_sample
         if sample == "auto":
-            sample = max(20_000, 1_000 * k)
+            sample = init_sample_size(k)
         labels, _, inertia = kmeans(
             emb, k, n_init=int(self.n_init), random_state=rng, device=ns.name,
             init_sample=None if sample is None or sample >= graph.n_nodes else int(sample),
