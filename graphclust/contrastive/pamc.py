@@ -17,6 +17,8 @@ Pipeline (the official one, with the deviations listed in :class:`PamCClustering
 """
 from __future__ import annotations
 
+import warnings
+
 from typing import Any, Sequence
 
 import numpy as np
@@ -257,7 +259,11 @@ class PamCClustering(BaseClusterer):
         self.adjacency_nnz_ = int(B.nnz)
         # Moved to the device once; a coalesced COO tensor is used by the loss without conversion.
         B_t = to_torch_sparse(B, dtype=tdtype, device=dev)
-        X_t = torch.from_numpy(X).to(dev)
+        # The graph hands out read-only feature views (inputs are never mutated) and torch
+        # warns on a non-writable buffer; the tensor is only read, so share it without a copy.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+            X_t = torch.from_numpy(X).to(dev)
         if self.negatives == "meta":
             contrast = PamCLoss(tau=self.tau, assignment=self.assignment, center=bool(self.center))
         else:

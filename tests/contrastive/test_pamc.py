@@ -154,3 +154,24 @@ def test_bad_parameters():
     ]:
         with pytest.raises(exc, match=match):
             PamCClustering(3, **{**SMALL, "epochs": 1, "pretrain_epochs": 1, **bad}).fit(A, features=X)
+
+
+def test_pyg_data_fits_as_is_without_warnings():
+    """A PyG ``Data`` is taken as given: same labels as the Graph it describes, and no warning
+    (the read-only feature view used to make torch warn about a non-writable buffer)."""
+    import warnings
+
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch_geometric")
+    from torch_geometric.data import Data
+
+    A, X, y = planted()
+    C = sp.coo_array(A)
+    data = Data(x=torch.tensor(X, dtype=torch.float32),
+                edge_index=torch.tensor(np.vstack([C.row, C.col]), dtype=torch.long))
+    params = dict(n_clusters=3, random_state=0, **{**SMALL, "epochs": 3, "pretrain_epochs": 5})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        labels = PamCClustering(**params).fit(data).labels_
+    expected = PamCClustering(**params).fit(gc.as_graph(A, features=X.astype(np.float32))).labels_
+    np.testing.assert_array_equal(labels, expected)
