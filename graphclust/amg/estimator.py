@@ -32,14 +32,17 @@ class BootstrapAMGClustering(BaseClusterer):
        vertices; k-means with ``n_restarts`` random starts of at most ``max_iter`` Lloyd
        iterations, keeping the start of highest modularity on the original graph.
 
-    Cost: about ``7.5 J²`` V-cycles of operator complexity below 2 (linear in the graph
-    size, quadratic in ``J``), plus ``n_restarts`` short k-means runs.
+    Cost: about ``7.5 J²`` V-cycles (linear in the graph size, quadratic in ``J``), plus
+    ``n_restarts`` short k-means runs. The operator complexity is low on mesh-like graphs
+    and about 3 to 4 on random, expander-like graphs, whose aggregates keep most couplings.
 
     Parameters
     ----------
     n_clusters : int
     n_restarts : int, default=100
-        k-means starts, the one of highest modularity kept.
+        k-means starts, the one of highest modularity kept (the official 100). The selection
+        is a search: on small graphs more starts find higher modularity (attributed Lazega,
+        20 seeds: median 0.192 with 100, 0.213 with 1000).
     max_iter : int, default=10
         Lloyd iterations per start (stops earlier when no label changes).
     attributes : {None, "structure", "categorical", "binned", "bag_of_words"}, default=None
