@@ -18,7 +18,6 @@ Pipeline (the official one, with the deviations listed in :class:`PamCClustering
 from __future__ import annotations
 
 import warnings
-
 from typing import Any, Sequence
 
 import numpy as np
