@@ -105,3 +105,21 @@ def test_bad_options():
         build_hierarchy(L, np.ones(100), smoother="jacobi")
     with pytest.raises(ValueError, match="coarse_solver"):
         build_hierarchy(L, np.ones(100), coarse_solver="lu")
+
+
+def test_single_level_hierarchy_solves_exactly():
+    """With one level the V-cycle is the coarsest solve: the Cholesky inverse of A itself,
+    checked against scipy's sparse direct solver (and a semi-definite matrix falls back to
+    the pseudo-inverse, which still solves consistent systems)."""
+    from scipy.sparse.linalg import spsolve
+
+    L = sbm_laplacian(n=400)
+    b = np.random.default_rng(3).standard_normal(L.shape[0])
+    M = build_hierarchy(L, np.ones(L.shape[0]), max_levels=1).as_preconditioner()
+    assert np.allclose(M @ b, spsolve(sp.csc_matrix(L), b), rtol=1e-9, atol=1e-12)
+    G = nx.to_scipy_sparse_array(nx.cycle_graph(12))
+    Lsing = sp.csr_array(sp.diags_array(np.asarray(G.sum(axis=1)).ravel()) - G)  # singular: null vector 1
+    rhs = np.random.default_rng(4).standard_normal(12)
+    rhs -= rhs.mean()
+    x = build_hierarchy(Lsing, np.ones(12), max_levels=1).as_preconditioner() @ rhs
+    assert np.allclose(Lsing @ x, rhs, atol=1e-10)
