@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from ..graph import Graph
 from ..sparse import add_self_loops, normalize_random_walk, spgemm
-from ..validation import check_scalar
+from ..validation import check_bool, check_scalar
 
 __all__ = ["propagated_adjacency", "normalized_adjacency"]
 
@@ -105,8 +105,7 @@ def propagated_adjacency(
     (9, True)
     """
     order = check_scalar(order, "order", kind=int, low=1)
-    if not isinstance(influence, (bool, np.bool_)):
-        raise TypeError(f"influence must be a bool, got {type(influence).__name__}.")
+    check_bool(influence, "influence")
     A_hat = normalized_adjacency(adjacency, self_loops=self_loops)
     hint = "use a smaller order (r), or influence=False with a sparser graph"
     power = A_hat

@@ -52,7 +52,7 @@ from torch.utils.checkpoint import checkpoint
 from ..graph import Graph
 from ..memory import check_bytes, get_memory_limit
 from ..torch_backend import to_torch_sparse
-from ..validation import check_choice, check_scalar
+from ..validation import check_bool, check_choice, check_scalar
 
 __all__ = ["PamCLoss", "FullNegativeLoss", "full_negative_loss", "edge_list", "positive_sums", "meta_nodes",
            "ASSIGNMENTS"]
@@ -225,8 +225,7 @@ class PamCLoss(nn.Module):
 
     def __init__(self, tau: float = 1.0, assignment: str = "hard", eps: float = 1e-12, center: bool = False) -> None:
         super().__init__()
-        if not isinstance(center, (bool, np.bool_)):
-            raise TypeError(f"center must be a bool, got {type(center).__name__}.")
+        check_bool(center, "center")
         self.center = bool(center)
         self.tau = check_scalar(tau, "tau", low=0)
         self.assignment = check_choice(assignment, "assignment", ASSIGNMENTS)

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from ..base import BaseClusterer
 from ..memory import check_dense
-from ..validation import check_choice, check_scalar
+from ..validation import check_bool, check_choice, check_scalar
 from .adjacency import propagated_adjacency
 
 __all__ = ["PamCClustering", "NEGATIVES"]
@@ -224,13 +224,10 @@ class PamCClustering(BaseClusterer):
         check_choice(self.negatives, "negatives", NEGATIVES)
         check_choice(self.assignment, "assignment", ("hard", "soft"))
         check_choice(self.dtype, "dtype", ("float32", "float64"))
-        for flag in ("influence", "center"):
-            if not isinstance(getattr(self, flag), (bool, np.bool_)):
-                raise TypeError(f"{flag} must be a bool, got {type(getattr(self, flag)).__name__}.")
+        for flag in ("influence", "center", "verbose"):
+            check_bool(getattr(self, flag), flag)
         if self.pretrained is not None and not isinstance(self.pretrained, dict):
             raise TypeError(f"pretrained must be a state dict (a dict of tensors), got {type(self.pretrained).__name__}.")
-        if not isinstance(self.verbose, (bool, np.bool_)):
-            raise TypeError(f"verbose must be a bool, got {type(self.verbose).__name__}.")
 
     def _features(self, graph: Any) -> np.ndarray:
         X = graph.features

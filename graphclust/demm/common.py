@@ -9,7 +9,7 @@ import numpy as np
 
 from ..base import BaseClusterer
 from ..seeding import FixedSeed, seed_from, spawn
-from ..validation import check_choice, check_scalar
+from ..validation import check_bool, check_choice, check_scalar
 from .attributes import ROW_NORMS, reduce_attributes
 from .relations import normalized_relations
 
@@ -95,8 +95,7 @@ class DEMMBase(BaseClusterer):
         check_scalar(self.n_init, "n_init", kind=int, low=1)
         check_choice(self.dtype, "dtype", ("float64", "float32"))
         for flag in ("learn_weights", "renormalize", "self_loops", "standardize", "use_features", "verbose"):
-            if not isinstance(getattr(self, flag), (bool, np.bool_)):
-                raise TypeError(f"{flag} must be a bool, got {type(getattr(self, flag)).__name__}.")
+            check_bool(getattr(self, flag), flag)
 
     # ------------------------------------------------------------------ pieces
     def _attributed(self, graph: Any) -> bool:

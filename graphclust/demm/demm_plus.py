@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..sparse import row_normalize
-from ..validation import check_choice, check_scalar
+from ..validation import check_bool, check_choice, check_scalar
 from .common import DEMMBase, sketch_generators, sketch_sizes
 from .energy import sketched_incidence
 from .fused import FusedAdjacency
@@ -258,8 +258,7 @@ class DEMMPlus(DEMMBase):
         if self.gamma != "auto":
             check_scalar(self.gamma, "gamma", low=0, low_inclusive=False)
         for flag in ("tail", "renormalize_rows"):
-            if not isinstance(getattr(self, flag), (bool, np.bool_)):
-                raise TypeError(f"{flag} must be a bool, got {type(getattr(self, flag)).__name__}.")
+            check_bool(getattr(self, flag), flag)
         sketch_sizes(self.sketch_size, graph.n_relations)
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:

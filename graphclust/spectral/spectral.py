@@ -9,7 +9,7 @@ from ..backend import namespace_of
 from ..base import BaseClusterer
 from ..components import split_components, warn_disconnected
 from ..seeding import normal_rows, seed_from
-from ..validation import check_choice, check_random_state, check_scalar
+from ..validation import check_bool, check_choice, check_random_state, check_scalar
 
 __all__ = ["SpectralClustering", "spectral_embedding", "resolve_tol", "resolve_regularization"]
 
@@ -388,8 +388,7 @@ class SpectralClustering(BaseClusterer):
         check_scalar(self.max_iter, "max_iter", kind=int, low=1)
         if self.kmeans_sample is not None and self.kmeans_sample != "auto":
             check_scalar(self.kmeans_sample, "kmeans_sample", kind=int, low=int(self.n_clusters))
-        if not isinstance(self.verbose, (bool, np.bool_)):
-            raise TypeError(f"verbose must be a bool, got {type(self.verbose).__name__}.")
+        check_bool(self.verbose, "verbose")
 
     def _fit(self, graph: Any, rng: np.random.Generator) -> None:
         from ..solvers.kmeans import init_sample_size, kmeans
