@@ -114,15 +114,20 @@ class DistributedOperator:
         out : None
             Not used (the result is a new BlockVector).
         """
+        return self._blockwise(X, _local_product, lambda i, halos: (self.blocks[i], X.parts[i], *halos))
+
+    def _blockwise(self, X: BlockVector, task: Any, arguments: Any) -> BlockVector:
+        """One ``task`` per row block ``i`` on its worker, called with ``arguments(i, halos)``
+        (``halos``: the futures of the rows of ``X`` that block ``i`` needs from the others)."""
         g = self.graph
         if not isinstance(X, BlockVector) or not g.same_rows(X.graph):
-            raise TypeError("DistributedOperator.matmat takes a BlockVector of the same partition.")
+            raise TypeError(f"{type(self).__name__}.matmat takes a BlockVector of the same partition.")
         parts = []
         for i in range(g.n_parts):
             owners = [j for j in range(g.n_parts) if g.halo_sizes[i, j] > 0]
             halos = self._halo_parts(X, i, owners)
-            parts.append(g.client.submit(_local_product, self.blocks[i], X.parts[i], *halos,
-                                         workers=[g.workers[i]], allow_other_workers=False, pure=False))
+            parts.append(g.client.submit(task, *arguments(i, halos), workers=[g.workers[i]],
+                                         allow_other_workers=False, pure=False))
         return BlockVector(g, parts, X.shape[1], np.result_type(self.dtype, X.dtype))
 
     def row_sums(self) -> BlockVector:
@@ -241,15 +246,6 @@ class DistributedWeightedSum(DistributedOperator):
         out : None
             Not used (the result is a new BlockVector).
         """
-        g = self.graph
-        if not isinstance(X, BlockVector) or not g.same_rows(X.graph):
-            raise TypeError("DistributedWeightedSum.matmat takes a BlockVector of the same partition.")
-        w = self.weights.tolist()
-        parts = []
-        for i in range(g.n_parts):
-            owners = [j for j in range(g.n_parts) if g.halo_sizes[i, j] > 0]
-            halos = self._halo_parts(X, i, owners)
-            parts.append(g.client.submit(_weighted_product, w, len(halos), X.parts[i], *halos,
-                                         *[t[i] for t in self.terms], workers=[g.workers[i]],
-                                         allow_other_workers=False, pure=False))
-        return BlockVector(g, parts, X.shape[1], np.result_type(self.dtype, X.dtype))
+        w = self.weights.tolist()  # the weights of this call, whatever set_weights does later
+        return self._blockwise(X, _weighted_product, lambda i, halos: (
+            w, len(halos), X.parts[i], *halos, *[t[i] for t in self.terms]))
