@@ -20,8 +20,14 @@ __all__ = ["snem_rounding"]
 
 
 def _cluster_sums(V: Any, labels: Any, k: int, xp: Any) -> Any:
-    """S[j] = sum of the rows of V in cluster j (k x k'), by one weighted bincount per column."""
-    return xp.stack([xp.bincount(labels, weights=V[:, c], minlength=k) for c in range(V.shape[1])], axis=1)
+    """S[j] = sum of the rows of V in cluster j (k x k'), by one weighted bincount.
+
+    Bin ``labels[i] * k' + c`` collects ``V[i, c]``: every sum runs over the rows in
+    ascending order, as k' bincounts of the columns would, in one pass instead of k'.
+    """
+    n, width = V.shape
+    bins = (labels[:, None] * width + xp.arange(width)[None, :]).ravel()
+    return xp.bincount(bins, weights=V.ravel(), minlength=k * width).reshape(k, width)
 
 
 def snem_rounding(V: Any, n_iter: int = 100, *, stop_when_stable: bool = True) -> Any:

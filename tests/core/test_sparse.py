@@ -191,6 +191,18 @@ def test_spmm_kernel_path_matches_scipy():
     np.testing.assert_allclose(Y, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
 
 
+@pytest.mark.parametrize("kind", [sp.csr_array, sp.csr_matrix])
+@pytest.mark.parametrize("shape, k", [((40, 30), 5), ((3000, 2000), 27)])
+def test_spmm_t_is_the_csc_product(kind, shape, k):
+    # small products fall back to scipy, large ones take the kernel: both give A.T @ X exactly
+    rng = np.random.default_rng(2)
+    A = kind(sp.random(*shape, density=0.01, format="csr", random_state=rng))
+    X = rng.standard_normal((shape[0], k))
+    np.testing.assert_array_equal(S.spmm_t(A, X), A.T @ X)
+    np.testing.assert_array_equal(S.spmm_t(A, X[:, 0]), A.T @ X[:, 0])
+    assert S.spmm_t(A, X).shape == (shape[1], k)
+
+
 def test_product_nnz_bound_and_guarded_spgemm():
     import scipy.sparse as sp
 

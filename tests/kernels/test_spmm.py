@@ -296,19 +296,88 @@ def test_bad_out():
 
 
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
-def test_transpose_and_spmm_t(index_dtype):
+def test_transpose(index_dtype):
     rng = np.random.default_rng(8)
     A = _random_csr(70, 40, 0.1, rng, index_dtype=index_dtype)
     p, i, d = K.csr_transpose(A.indptr, A.indices, A.data, 40)
     T = sp.csr_array((d, i, p), shape=(40, 70))
     assert T.has_sorted_indices
     np.testing.assert_array_equal(T.toarray(), A.T.toarray())
-    X = rng.standard_normal((70, 6))
-    assert _rel_err(K.csr_spmm_t(A.indptr, A.indices, A.data, X, 40), A.T @ X) <= 1e-12
-    with pytest.raises(ValueError, match="rows"):
-        K.csr_spmm_t(A.indptr, A.indices, A.data, X[:-1], 40)
     with pytest.raises(ValueError, match="indices must lie"):
         K.csr_transpose(A.indptr, A.indices, A.data, 10)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("data_dtype, x_dtype", [(np.float64, np.float64), (np.float32, np.float32),
+                                                 (np.float64, np.float32), (np.float32, np.float64)])
+@pytest.mark.parametrize("k", [1, 3, 8, 13, 27, 64])
+def test_spmm_t_is_scipys_csc_product_to_the_bit(monkeypatch, n_threads, index_dtype, data_dtype, x_dtype, k):
+    # the scatter adds each entry in the order of scipy's A.T @ X (rows ascending), whatever
+    # the column slices, their zero padding and the thread count
+    monkeypatch.setattr(K, "_SERIAL_WORK", 0)  # small inputs still take the parallel slices
+    rng = np.random.default_rng(40 + k)
+    A = _random_csr(120, 90, 0.08, rng, index_dtype=index_dtype, dtype=data_dtype)
+    X = rng.standard_normal((120, k)).astype(x_dtype)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(min(n_threads, numba.config.NUMBA_NUM_THREADS))
+        Y = K.csr_spmm_t(A.indptr, A.indices, A.data, X, 90)
+    finally:
+        numba.set_num_threads(before)
+    R = A.T @ X
+    assert Y.dtype == R.dtype and Y.shape == (90, k)
+    np.testing.assert_array_equal(Y, R)
+    y = K.csr_spmm_t(A.indptr, A.indices, A.data, X[:, 0], 90)
+    assert y.shape == (90,)
+    np.testing.assert_array_equal(y, A.T @ X[:, 0])
+
+
+def test_column_slices_cover_the_block_at_vector_boundaries():
+    for k in (1, 3, 8, 9, 27, 64, 100):
+        for t in (1, 2, 3, 16):
+            b = K._column_slices(k, t)
+            assert b[0] == 0 and b[-1] == k and np.all(np.diff(b) > 0)
+            assert b.size - 1 <= max(1, t) and np.all(b[1:-1] % K._LANES == 0)
+
+
+def test_spmm_t_unsorted_duplicates_and_bad_input():
+    # unsorted and duplicate column indices: summed in storage order, as scipy's CSC product
+    indptr = np.array([0, 3, 5, 5])
+    indices = np.array([2, 0, 2, 1, 1])
+    data = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    A = sp.csr_array((data, indices, indptr), shape=(3, 4))
+    X = np.arange(30.0).reshape(3, 10) - 7.5
+    np.testing.assert_array_equal(K.csr_spmm_t(indptr, indices, data, X, 4), A.T @ X)
+    assert K.csr_spmm_t(indptr, indices, data, X[:, :0], 4).shape == (4, 0)
+    with pytest.raises(ValueError, match="rows"):
+        K.csr_spmm_t(indptr, indices, data, X[:-1], 4)
+    with pytest.raises(ValueError, match="indices must lie"):
+        K.csr_spmm_t(indptr, indices, data, X, 2)
+    with pytest.raises(ValueError, match="non-decreasing"):
+        K.csr_spmm_t(np.array([0, 3, 2, 5]), indices, data, X, 4)
+    with pytest.raises(ValueError, match="n_cols"):
+        K.csr_spmm_t(indptr, indices, data, X, -1)
+    with pytest.raises(TypeError, match="X"):
+        K.csr_spmm_t(indptr, indices, data, X.astype(complex), 4)
+
+
+@pytest.mark.parametrize("k", [9, 27, 45])
+def test_padded_ragged_blocks_give_the_same_bits(monkeypatch, k):
+    # rows long enough that a ragged block (k % 8 != 0) is computed on a zero-padded copy
+    rng = np.random.default_rng(50 + k)
+    A = _random_csr(400, 48, 1.0, rng, empty_rows=0.05)
+    X = rng.standard_normal((48, k))
+    assert K._pads(k, A.nnz, 400, 48)
+    B = rng.standard_normal((400, k))
+    out = np.full((400, k), np.nan)
+    assert K.csr_spmm(A.indptr, A.indices, A.data, X, out=out) is out
+    np.testing.assert_array_equal(out, A @ X)
+    np.testing.assert_array_equal(K.csr_spmm(A.indptr, A.indices, A.data, X, addend=B, beta=0.3), _two_step(A, X, B, 0.3))
+    # and the same bits as the unpadded loop
+    monkeypatch.setattr(K, "_PAD_MIN_ROW_NNZ", 1 << 40)
+    assert not K._pads(k, A.nnz, 400, 48)
+    np.testing.assert_array_equal(K.csr_spmm(A.indptr, A.indices, A.data, X), out)
 
 
 def _bandwidth(B):
