@@ -25,7 +25,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")  # as the other benchmarks (
 
 import argparse
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,19 +32,9 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from spmm import cpu_model  # benchmarks/spmm.py: the CPU model as lscpu prints it
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
-
-def cpu_model() -> str:
-    """The CPU model name as ``lscpu`` prints it."""
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name"):
-                return line.split(":", 1)[1].strip()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def medians(fns: dict, repeats: int) -> dict:

@@ -953,7 +953,7 @@ def csr_transpose(
 
 def _column_slices(k: int, n_threads: int) -> np.ndarray:
     """Column boundaries of the slices of a ``k``-column block, one per thread at most, cut at
-    multiples of the vector width (only the last slice ends in a masked step)."""
+    multiples of the vector width (only the last slice can have a ragged tail)."""
     units = -(-k // _LANES)
     n_slices = max(1, min(n_threads, units))
     per = -(-units // n_slices)
@@ -970,10 +970,10 @@ def csr_spmm_t(indptr: Any, indices: Any, data: Any, X: Any, n_cols: int) -> np.
     slice of ``X`` (zero-padded to whole vector steps: a zero column changes no other) and
     scatters into a private ``n_cols x width`` block, so threads never write the same cache
     line and no transpose is built. Each thread reads all of ``A``. Measured on
-    the 2-core EPYC (S2CAG's attribute products, ``X^T M`` with 27 columns, float64): wiki's
-    2,405 x 4,973 attributes with 1.56M nonzeros 6.5 ms, against 13.6 ms for scipy's CSC
-    product and 6.5 ms for :func:`csr_spmm` on an explicit transpose, which itself costs a
-    pass over ``A`` (:func:`csr_transpose`). Callers that multiply by ``A^T`` many times with
+    the 2-core EPYC (S2CAG's attribute products, ``X^T M`` with 27 columns, float64; wiki's
+    2,405 x 4,973 attributes with 1.56M nonzeros): about half the time of scipy's CSC
+    product, and as fast as :func:`csr_spmm` on an explicit transpose, which itself costs a
+    few products' time (``benchmarks/attribute_products.py``). Callers that multiply by ``A^T`` many times with
     the same narrow block may still prefer the transpose once and :func:`csr_spmm`; for a
     symmetric ``A`` (undirected graphs) ``A^T @ X`` is ``csr_spmm(indptr, indices, data, X)``.
     Extra memory: about the size of ``X`` and of the result.
