@@ -171,10 +171,15 @@ class BootstrapAMGClustering(BaseClusterer):
 
         U = namespace_of(W).to_numpy(smooth_embedding(W))
         X = supernode_features(U, n, attrs)
-        # restarts are kept by modularity on the original graph (attribute vertices excluded)
-        score_graph = sp.csr_array(A, copy=True)
+        # restarts are kept by modularity on the original graph (attribute vertices excluded),
+        # checked once as a Graph: a raw matrix would be re-validated (symmetry included) by
+        # every one of the n_restarts modularity calls (0.3 s each at 1M nodes)
+        from ..graph import as_graph
+
+        score_matrix = sp.csr_array(A, copy=True)
         if not self.weighted:
-            score_graph.data[:] = 1.0
+            score_matrix.data[:] = 1.0
+        score_graph = as_graph(score_matrix)
         labels = kmeans_restarts(X, k, n_restarts=self.n_restarts, max_iter=self.max_iter, empty=self.empty_clusters,
                                  score=lambda lab: modularity(score_graph, lab), random_state=rng)
         self.labels_ = np.asarray(labels, dtype=np.int64)

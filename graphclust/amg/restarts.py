@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..memory import check_dense
 
@@ -22,20 +21,20 @@ __all__ = ["kmeans_restarts"]
 
 
 def _lloyd_keep_empty(X: np.ndarray, x_sq: np.ndarray, centres: np.ndarray, max_iter: int) -> np.ndarray:
+    """At most ``max_iter`` Lloyd steps from ``centres``; an emptied cluster has no centre
+    (NaN in the official code) and stays empty. The distances and sums have the rounding of
+    the numpy form ``x_sq - 2 X C^T + |C|^2`` and of the membership-matrix sums
+    (:mod:`graphclust.kernels.cpu.lloyd`), so the labels are those of that form."""
+    from ..kernels.cpu.lloyd import assign, cluster_sums
+
     k = centres.shape[0]
     alive = np.ones(k, dtype=bool)
     labels = np.full(X.shape[0], -1, dtype=np.int64)
     for _ in range(max_iter):
-        d = x_sq[:, None] - 2.0 * X @ centres.T + (centres * centres).sum(axis=1)[None, :]
-        d[:, ~alive] = np.inf  # an emptied cluster has no centre (NaN in the official code)
-        new = np.argmin(d, axis=1)  # first minimum: ties go to the lower index
-        if np.array_equal(new, labels):
+        if assign(X @ centres.T, x_sq, (centres * centres).sum(axis=1), alive, labels) == 0:
             break
-        labels = new
-        counts = np.bincount(labels, minlength=k)
+        counts, sums = cluster_sums(X, labels, k)
         alive = counts > 0
-        member = sp.csr_array((np.ones(labels.size), (labels, np.arange(labels.size))), shape=(k, labels.size))
-        sums = member @ X
         centres = np.where(alive[:, None], sums / np.maximum(counts, 1)[:, None], centres)
     return labels
 
