@@ -362,12 +362,13 @@ def test_spmm_t_unsorted_duplicates_and_bad_input():
         K.csr_spmm_t(indptr, indices, data, X.astype(complex), 4)
 
 
+@pytest.mark.parametrize("x_dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("k", [9, 27, 45])
-def test_padded_ragged_blocks_give_the_same_bits(monkeypatch, k):
+def test_padded_ragged_blocks_give_the_same_bits(monkeypatch, k, x_dtype):
     # rows long enough that a ragged block (k % 8 != 0) is computed on a zero-padded copy
     rng = np.random.default_rng(50 + k)
     A = _random_csr(400, 48, 1.0, rng, empty_rows=0.05)
-    X = rng.standard_normal((48, k))
+    X = rng.standard_normal((48, k)).astype(x_dtype)
     assert K._pads(k, A.nnz, 400, 48)
     B = rng.standard_normal((400, k))
     out = np.full((400, k), np.nan)
