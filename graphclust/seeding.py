@@ -259,7 +259,11 @@ def normal_rows(seed: int, start: int, stop: int, k: int, dtype: Any = np.float6
         # Draws fill row by row: the first rows of a chunk do not depend on how many follow.
         # float32 blocks are drawn in float32 (half the work); float64 for any other dtype
         draw = np.float32 if np.dtype(dtype) == np.float32 else np.float64
-        out[a - start:b - start] = rng.standard_normal((b - lo, k), dtype=draw)[a - lo:]
+        if a == lo and out.dtype == draw:
+            # a whole chunk from its first row: drawn in place (the same numbers, no copy)
+            rng.standard_normal(dtype=draw, out=out[a - start:b - start])
+        else:
+            out[a - start:b - start] = rng.standard_normal((b - lo, k), dtype=draw)[a - lo:]
     return out
 
 
