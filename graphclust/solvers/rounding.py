@@ -25,7 +25,7 @@ def _cluster_sums(V: Any, labels: Any, k: int, xp: Any) -> Any:
     Bin ``labels[i] * k' + c`` collects ``V[i, c]``: every sum runs over the rows in
     ascending order, as k' bincounts of the columns would, in one pass instead of k'.
     """
-    n, width = V.shape
+    width = V.shape[1]
     bins = (labels[:, None] * width + xp.arange(width)[None, :]).ravel()
     return xp.bincount(bins, weights=V.ravel(), minlength=k * width).reshape(k, width)
 
