@@ -659,24 +659,14 @@ def _with_diagonal(A: Any) -> tuple[Any, Any]:
     if not A.has_sorted_indices:
         A = A.copy()  # never sort the caller's matrix in place
         A.sort_indices()
-    n = A.shape[0]
-    indptr, indices = A.indptr.astype(np.int64), A.indices
-    counts = np.diff(indptr)
-    rows = np.repeat(np.arange(n, dtype=indices.dtype), counts)
-    has = np.zeros(n, dtype=bool)
-    has[rows[indices == rows]] = True
-    missing = np.flatnonzero(~has)
-    # Insertion point of (i, i): after the entries of row i with a smaller column.
-    below = np.bincount(rows[indices < rows], minlength=n)
-    pos = indptr[missing] + below[missing]
-    new_indices = np.insert(indices, pos, missing.astype(indices.dtype))
-    new_data = np.insert(A.data, pos, np.zeros(missing.size, dtype=A.data.dtype))
-    added = np.zeros(n + 1, dtype=np.int64)
-    added[1:] = np.cumsum(~has)
-    new_indptr = indptr + added
-    P = sp.csr_array((new_data, new_indices, new_indptr.astype(A.indptr.dtype)), shape=A.shape)
+    from .kernels.cpu.diagonal import with_diagonal  # numba: on first use only
+
+    indptr, indices, data, diag = with_diagonal(A.indptr, A.indices, A.data)
+    if int(indptr[-1]) <= np.iinfo(A.indptr.dtype).max:  # the added entries may not fit int32
+        indptr = indptr.astype(A.indptr.dtype)
+    P = sp.csr_array((data, indices, indptr), shape=A.shape)
     P.has_sorted_indices = True
-    return P, new_indptr[:-1] + below
+    return P, diag
 
 
 def _with_diagonal_gpu(A: Any) -> tuple[Any, Any]:  # pragma: no cover - needs a GPU

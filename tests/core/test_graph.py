@@ -675,3 +675,23 @@ def test_cupy_inputs_roundtrip():
     assert g2.device == "cuda" and isinstance(g2.features, cp.ndarray)
     back = g2.to("cpu")
     np.testing.assert_array_equal(back.adjacency.toarray(), D)
+
+
+def test_symmetry_check_of_large_graphs_keeps_the_tolerance():
+    # from _FINGERPRINT_MIN_NNZ entries on, an exactly symmetric graph passes a one-pass
+    # fingerprint; anything else still goes through |A - A^T| against the tolerance
+    import graphclust.graph as graph_module
+
+    rng = np.random.default_rng(0)
+    n = 20_000
+    M = sp.random_array((n, n), density=4e-4, format="csr", rng=rng)
+    A = sp.csr_array(M + M.T)
+    assert A.nnz >= graph_module._FINGERPRINT_MIN_NNZ
+    np.testing.assert_array_equal(as_graph(A).adjacency.data, A.data)
+    near = A.copy()
+    near.data[5] *= 1 + 1e-13  # rounding-level asymmetry: accepted, as on small graphs
+    as_graph(near)
+    far = A.copy()
+    far.data[5] *= 1.5
+    with pytest.raises(ValueError, match="not symmetric"):
+        as_graph(far)

@@ -25,3 +25,20 @@ def test_chunks_are_the_spawned_streams():
     c = NORMAL_ROWS_CHUNK
     ref = np.random.default_rng(np.random.SeedSequence(4, spawn_key=(1,))).standard_normal((5, 2))
     np.testing.assert_array_equal(normal_rows(4, c, c + 5, 2), ref)
+
+
+@pytest.mark.parametrize("start", [0, 17])
+def test_threaded_fill_draws_each_chunk_from_its_stream(start):
+    # a block large enough to be filled on several threads (whole chunks in place, a partial
+    # first chunk through a copy) holds, chunk by chunk, the spawned stream's numbers
+    import graphclust.seeding as seeding
+
+    c, k = NORMAL_ROWS_CHUNK, 7
+    n = 3 * c + 5
+    assert (n - start) * k >= seeding._THREADED_DRAW_MIN
+    got = normal_rows(9, start, n, k)
+    ref = np.vstack([
+        np.random.default_rng(np.random.SeedSequence(9, spawn_key=(i,))).standard_normal((min(n, (i + 1) * c) - i * c, k))
+        for i in range(4)
+    ])[start:]
+    np.testing.assert_array_equal(got, ref)
