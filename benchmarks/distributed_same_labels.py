@@ -25,14 +25,6 @@ from sklearn.metrics import adjusted_rand_score
 import graphclust as gc
 
 
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        return next(l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown"
-
-
 def attributed_sbm(n: int, k: int, n_features: int, seed: int) -> gc.Graph:
     """An SBM of mean degree about 10 with word counts whose rates depend on the block."""
     sizes = [n // k] * (k - 1) + [n - (n // k) * (k - 1)]

@@ -49,17 +49,6 @@ print(wall, hwm)
 """
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def _peak_rss() -> int:
     """Peak resident memory of this process (VmHWM). Not getrusage's ru_maxrss: Linux keeps
     that across exec, so a worker spawned by a process holding the graph would report the

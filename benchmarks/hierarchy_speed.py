@@ -50,14 +50,6 @@ def _paris(A) -> float:
     return time.perf_counter() - t0
 
 
-def _cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name"))
-    except (OSError, subprocess.CalledProcessError, StopIteration):
-        return platform.processor() or "unknown CPU"
-
-
 def _given_vs_estimated(case: str, repeats: int) -> None:
     """K given and K estimated, interleaved on one graph; median seconds and the ratio."""
     if case == "sbm200k":

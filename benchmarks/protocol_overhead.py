@@ -64,14 +64,6 @@ def old_package(base: str, where: Path) -> str:
                           capture_output=True, text=True).stdout.strip()
 
 
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown"
-
-
 def paired(run_old, run_new, pairs: int, label: str):
     """Interleaved timings; returns (t_old list, t_new list, same labels)."""
     t_old, t_new, same = [], [], True

@@ -179,17 +179,5 @@ class _Peer:
         self.times.append(time.perf_counter() - t0)
 
 
-def _cpu_model() -> str:
-    """The CPU model line of lscpu (``platform.processor()`` is often empty on Linux)."""
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip() + f", {os.cpu_count()} logical CPUs"
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 if __name__ == "__main__":
     main()

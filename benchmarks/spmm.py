@@ -36,26 +36,6 @@ import scipy.sparse as sp
 REPO = Path(__file__).resolve().parents[1]
 
 
-def cpu_model() -> str:
-    """The CPU model name as ``lscpu`` prints it (``/proc/cpuinfo`` as a fallback)."""
-    import subprocess
-
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def random_graph(n: int, nnz: int, seed: int) -> sp.csr_array:
     """Uniform random undirected graph with about ``nnz`` stored nonzeros, O(nnz) time."""
     rng = np.random.default_rng(seed)
