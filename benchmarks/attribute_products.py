@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from spmm import cpu_model  # benchmarks/spmm.py: the CPU model as lscpu prints it
+from _machine import cpu_model  # benchmarks/_machine.py
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import subprocess
 import time
 import warnings
 
@@ -35,6 +34,8 @@ from graphclust.amg import laplacian_spd
 from graphclust.amg.augmentation import augment, encode_attributes, supernode_features
 from graphclust.amg.restarts import kmeans_restarts
 from graphclust.metrics import ari, modularity, nmi
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 
 def exact_same_dim(A, features, k, dim, seed):
@@ -92,7 +93,7 @@ def main(argv=None):
     p.add_argument("--datasets", default="cora,citeseer,acm")
     p.add_argument("--eps", default="0.05,0.15,0.25,0.30,0.35")
     args = p.parse_args(argv)
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     print(f"`python3 benchmarks/bootamg_quality.py --n {args.n} --seeds {args.seeds}`; {cpu}; "
           f"Python {platform.python_version()}; load average {open('/proc/loadavg').read().split()[:3]}\n")
     print("| input | variant | method | ARI | NMI | dim | s |\n|---|---|---|---|---|---|---|")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +23,8 @@ import scipy.sparse as sp
 
 from graphclust import BootstrapAMGClustering
 from graphclust.metrics import accuracy, ari, nmi
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 # (name, matrix, metadata, k, attributed, scoring column (None: no score), official figures)
 ROWS = [
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-home", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "datasets"))
     args = parser.parse_args(argv)
     ref = Path(args.data_home) / "reference"
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     print(f"`python3 benchmarks/bootamg_reproduce.py --seeds {args.seeds}`; {cpu}; {platform.python_version()}; "
           f"load average {open('/proc/loadavg').read().split()[:3]}\n")
     print("| input | k | variant | J (dim) ours / official | modularity ours / official | entropy ours / official "

@@ -33,6 +33,8 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 
 def make_graph(n: int, blocks: int, seed: int = 0):
     import graphclust as gc
@@ -127,7 +129,7 @@ def main(argv=None):
         method, J = a.one.split("@")
         print(json.dumps(one(method, a.n, a.blocks, int(J), int(J) + 1 if method == "bootamg" else d)))
         return
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     print(f"`python3 benchmarks/bootamg_speed.py --n {a.n} --blocks {a.blocks} --J {a.J}`; {cpu}; "
           f"Python {platform.python_version()}; load average {open('/proc/loadavg').read().split()[:3]}\n")
     print("| method | vectors | time to embedding (s) | ARI | ARI, the estimator's restarts kept by modularity (s) "

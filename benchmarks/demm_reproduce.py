@@ -24,14 +24,14 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")  # see benchmarks/s2cag_repr
 
 import argparse
 import dataclasses
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -99,8 +99,8 @@ def main(argv=None):
     import graphclust as gc
     from graphclust.seeding import FixedSeed
 
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
-    header = [f"command: python {' '.join(sys.argv)}", f"machine: {cpu or platform.processor()}, {os.cpu_count()} cores, "
+    cpu = cpu_model()
+    header = [f"command: python {' '.join(sys.argv)}", f"machine: {cpu}, {os.cpu_count()} cores, "
               f"load average at start {os.getloadavg()[0]:.1f} (shared with other jobs)"]
     rows = []
     for ds in args.datasets:

@@ -14,9 +14,10 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")  # see benchmarks/s2cag_repr
 
 import argparse
 import resource
-import subprocess
 import sys
 import time
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 
 def peak_rss_gib() -> float:
@@ -38,7 +39,7 @@ def main(argv=None):
 
     import graphclust as gc
 
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     load0 = os.getloadavg()[0]
     sizes = [args.n // args.blocks] * args.blocks
     t0 = time.perf_counter()

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import subprocess
 import time
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 import graphclust as gc
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 
 def attributed_sbm(n: int, k: int, n_features: int, seed: int) -> gc.Graph:

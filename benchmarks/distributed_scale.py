@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 CHILD = r"""
 import sys, time, numpy as np, scipy.sparse as sp

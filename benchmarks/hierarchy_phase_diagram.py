@@ -20,6 +20,8 @@ from graphclust.datasets.hsbm import btsbm
 from graphclust.hierarchy import BottomUpHierarchy, TopDownHierarchy, btsbm_thresholds
 from graphclust.metrics import accuracy
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 A0, A3 = 40.0, 100.0
 
 
@@ -97,7 +99,7 @@ def main() -> None:
     a1s, a2s, rates = run(args.step, args.seeds)
     plot(a1s, a2s, rates, args.out)
     print(f"Command: `python3 benchmarks/hierarchy_phase_diagram.py --step {args.step:g} --seeds {args.seeds}` "
-          f"({time.perf_counter() - t0:.0f} s); picture: {args.out.name}\n")
+          f"({time.perf_counter() - t0:.0f} s on {cpu_model()}); picture: {args.out.name}\n")
     print("| a1 | a2 | BU exact d1/d2/d3 | TD exact d1/d2/d3 | predicted BU d1/d2/d3 | predicted TD d1/d2/d3 |")
     print("|---|---|---|---|---|---|")
     for i, a2 in enumerate(a2s):

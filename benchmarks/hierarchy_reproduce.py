@@ -25,6 +25,8 @@ from graphclust.datasets.hsbm import btsbm, sociopatterns_contact_graph
 from graphclust.hierarchy import BottomUpHierarchy, TopDownHierarchy
 from graphclust.metrics import accuracy
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 POINTS = [(40, 50, 60, 100), (40, 45, 50, 100), (40, 42, 46, 100)]
 
 
@@ -116,7 +118,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--data-home", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
     args = parser.parse_args()
-    print(f"Command: `python3 benchmarks/hierarchy_reproduce.py --seeds {args.seeds}` (graph seeds 1000..{1000 + args.seeds - 1})\n")
+    print(f"Command: `python3 benchmarks/hierarchy_reproduce.py --seeds {args.seeds}` (graph seeds 1000..{1000 + args.seeds - 1}) "
+          f"on {cpu_model()}\n")
     print("### BTSBM, depth 3, 8 x 200 vertices, p_l = a_l log N / N\n")
     print(btsbm_table(args.seeds))
     print("\n### High-school contacts (Thiers13), K = 9\n")

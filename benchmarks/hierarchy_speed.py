@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
-import subprocess
 import time
 
 import numpy as np
@@ -27,6 +25,8 @@ from graphclust.datasets import sbm
 from graphclust.datasets.hsbm import btsbm
 from graphclust.hierarchy import BottomUpHierarchy, TopDownHierarchy
 from graphclust.metrics import accuracy
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 
 def geometric_btsbm(n_nodes: int, depth: int, mean_degree: float, beta: float, seed: int):
@@ -89,7 +89,7 @@ def main() -> None:
     cases = args.cases.split(",")
     paris_cases = args.paris.split(",")
     print(f"Command: `python3 benchmarks/hierarchy_speed.py --cases {args.cases} --paris {args.paris} "
-          f"--repeats {args.repeats}` on {os.cpu_count()} cores, {_cpu_model()}\n")
+          f"--repeats {args.repeats}` on {os.cpu_count()} cores, {cpu_model()}\n")
     estimate_cases = [c for c in cases if c in ("sbm200k", "btsbm200k-est")]
     cases = [c for c in cases if c not in estimate_cases]
     if estimate_cases:

@@ -42,6 +42,8 @@ from graphclust import LocalClustering
 from graphclust.datasets.planted_local import planted_local
 from graphclust.local import flip_labels, noisy_labels_from_classifier
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 METHODS = ("labels", "FD", "PR", "LPR", "LFD", "FD*", "LFD*")
 #: Column headers: the starred methods run without the oracle (LocalClustering's defaults:
 #: no volume given; with noisy labels the volume is estimated from them).
@@ -168,11 +170,7 @@ def main(argv=None) -> None:
     ap.add_argument("--flip", type=float, default=0.15, help="fraction of labels flipped (uniform noise)")
     ap.add_argument("--no-planted", action="store_true")
     args = ap.parse_args(argv)
-    import platform
-    import subprocess
-
-    cpu = subprocess.run(["sh", "-c", "lscpu | grep 'Model name'"], capture_output=True, text=True).stdout.strip()
-    print(f"Machine: {cpu or platform.processor()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print("Command: `" + " ".join(["python3", "benchmarks/local_noisy_labels.py"] + (argv if argv is not None else sys.argv[1:])) + "`")
     print()
     t0 = time.time()

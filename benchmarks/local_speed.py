@@ -36,6 +36,8 @@ from graphclust.local import (
 )
 from graphclust.local._common import prepare
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 
 def _lgc_acl():
     path = os.environ.get("GRAPHCLUST_LGC_LIB")
@@ -229,7 +231,7 @@ def main(argv=None) -> None:
     ap.add_argument("--only", choices=["locality", "throughput"], help="run one of the two tables")
     args = ap.parse_args(argv)
     print("Command: `" + " ".join(["python3", "benchmarks/local_speed.py"] + (argv if argv is not None else sys.argv[1:])) + "`")
-    print(f"Machine: {os.cpu_count()} CPUs, numba {numba.__version__}, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} CPUs, numba {numba.__version__}, NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}, "
           f"load average at start {os.getloadavg()[0]:.1f}")
     print()
     if args.only != "throughput":

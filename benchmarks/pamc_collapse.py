@@ -17,10 +17,11 @@ embeddings and ACC / NMI / ARI of ``argmax q``. Official README settings of the 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import time
 
 import numpy as np
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 
 def main(argv=None) -> None:
@@ -41,7 +42,7 @@ def main(argv=None) -> None:
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     torch.set_num_threads(1)
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     print(f"# python benchmarks/pamc_collapse.py --dataset {args.dataset} --epochs {args.epochs}\n# {cpu}")
     S = SETTINGS[args.dataset]
     g = gc.datasets.load(args.dataset)

@@ -32,6 +32,8 @@ import time
 
 import numpy as np
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 KINDS = ("pamc", "full-blocks", "full-dense", "full-sampled")
 #: Anchor rows of the "full-sampled" measurement (N = 100k): its time is scaled by N / ANCHORS.
 ANCHORS = 2000
@@ -122,7 +124,7 @@ def main(argv=None) -> None:
         kind, n, repeat = args.child[0], int(args.child[1]), int(args.child[2])
         print(json.dumps(measure(kind, n, repeat, args.threads)))
         return
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     load = open("/proc/loadavg").read().split()[:3]
     print(f"# python {' '.join(sys.argv)}\n# {cpu}; Python {platform.python_version()}; torch threads "
           f"{args.threads}; load average at start {' '.join(load)}", flush=True)

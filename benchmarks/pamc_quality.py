@@ -25,12 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 #: Official README settings (alpha, beta, order, tau, lr); cora: citeseer's (not in the paper).
 SETTINGS = {
@@ -146,7 +147,7 @@ def main(argv=None) -> None:
     if args.report:
         print(report(args.report))
         return
-    cpu = subprocess.run("lscpu | grep 'Model name'", shell=True, capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     print(f"# {' '.join(sys.argv)}\n# {cpu}; {platform.python_version()}", flush=True)
     run(args)
 

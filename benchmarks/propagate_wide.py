@@ -29,11 +29,12 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import argparse
-import platform
 import sys
 import time
 
 import numpy as np
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 
 def _before(P, Y, c):
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     cmd = "python benchmarks/propagate_wide.py" + ("" if argv is None and len(sys.argv) < 2 else " " + " ".join(sys.argv[1:]))
     print(f"Command: `flock /tmp/graphclust-bench.lock {cmd.strip()}`\n")
     print(
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; numba "
+        f"Machine: {cpu_model()}, {os.cpu_count()} cores; numba "
         f"{numba.__version__} ({numba.get_num_threads()} threads, layer {numba.threading_layer()}), "
         f"scipy {scipy.__version__}, numpy {np.__version__}. Load average {load_start[0]:.1f} at "
         f"start, {load_end[0]:.1f} at end.\n"

@@ -43,6 +43,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 OLD = "graphclust_base"

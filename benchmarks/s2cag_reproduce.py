@@ -29,13 +29,14 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 import argparse
 import json
 import platform
-import subprocess
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
                   + (f", {ratio:.2f} of the official core step" if ratio is not None else "") + ")",
                   file=sys.stderr, flush=True)
 
-    print(f"CPU: {_cpu_model()}; Python {platform.python_version()}, numpy {np.__version__}")
+    print(f"CPU: {cpu_model()}, {os.cpu_count()} logical CPUs; Python {platform.python_version()}, numpy {np.__version__}")
     print("load average (1/5/15 min) at start: %.2f / %.2f / %.2f, at end: %.2f / %.2f / %.2f"
           % (load_start + os.getloadavg()))
     print()

@@ -31,6 +31,8 @@ import tracemalloc
 import numpy as np
 import scipy.sparse as sp
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 
 def attributed_sbm(n: int, m: int, K: int, d: int, *, mix: float, tokens: float, topic: float, seed: int):
     """(Graph, labels): SBM with ~m edges (a fraction ``mix`` between blocks) + bag-of-words."""
@@ -103,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     for v, path, t, peak, rss, ari in rows:
         print(f"| {v} | {path} | {t:.1f} | {peak:.2f} | {rss:.2f} | {ari:.4f} |")
     print()
-    print("command: " + " ".join([sys.executable.split("/")[-1]] + sys.argv))
+    print("command: " + " ".join([sys.executable.split("/")[-1]] + sys.argv) + f"; machine: {cpu_model()}")
 
 
 if __name__ == "__main__":

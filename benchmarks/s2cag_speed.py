@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
@@ -122,7 +124,8 @@ def main(argv: list[str] | None = None) -> None:
     print("load average (1/5/15 min) at start: %.2f / %.2f / %.2f, at end: %.2f / %.2f / %.2f"
           % (load_start + os.getloadavg()))
     print()
-    print("command: flock /tmp/graphclust-bench.lock python benchmarks/s2cag_speed.py " + " ".join(sys.argv[1:]))
+    print(" ".join(["command: flock /tmp/graphclust-bench.lock python benchmarks/s2cag_speed.py", *sys.argv[1:]])
+          + f"; machine: {cpu_model()}")
 
 
 if __name__ == "__main__":

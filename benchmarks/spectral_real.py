@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
 import sys
 import time
 import warnings
@@ -39,6 +38,8 @@ from graphclust.datasets import load
 from graphclust.metrics import ari, nmi
 from graphclust.solvers.kmeans import kmeans
 from graphclust.sparse import normalize_symmetric, row_normalize
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 DATASETS = ("cora", "citeseer", "acm", "dblp", "wiki")
 
@@ -102,10 +103,9 @@ def main(argv=None) -> int:
                         f"{'within 1 point or above' if d >= e - 0.01 else 'BELOW exact'}, "
                         f"{'above' if d > s else 'NOT above'} scikit-learn")
         print(lines[-1], flush=True)
-    cpu = subprocess.run(["sh", "-c", "lscpu | grep 'Model name'"], capture_output=True, text=True).stdout.strip()
     print()
     print(f"Command: `{command.strip()}`  ")
-    print(f"Machine: {cpu or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {tuple(round(x, 1) for x in os.getloadavg())}  ")
     print(f"Seeds 0-{args.seeds - 1}; NMI mean (min-max) over the seeds, ARI mean, time mean per fit.")
     print()

@@ -42,6 +42,8 @@ from sklearn.metrics import adjusted_rand_score
 from graphclust import SpectralClustering
 from graphclust.datasets.sbm import sbm
 
+from _machine import cpu_model  # benchmarks/_machine.py
+
 
 def make_graph(n: int, blocks: int, degree: float, c_in: float, seed: int):
     """Planted SBM with shuffled node order; returns (CSR adjacency, labels)."""
@@ -134,7 +136,7 @@ def main(argv=None) -> int:
 
     print()
     print(f"Command: `{command.strip()}`  ")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average at the end {tuple(round(x, 1) for x in os.getloadavg())}  ")
     print(f"Graph: SBM n={A.shape[0]:,}, {A.nnz // 2:,} edges, {K} blocks, average degree {A.nnz / A.shape[0]:.2f}, "
           f"c_in={args.c_in}, shuffled node order, seed {args.seed}")

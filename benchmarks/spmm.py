@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -32,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import scipy
 import scipy.sparse as sp
+
+from _machine import cpu_model  # benchmarks/_machine.py
 
 REPO = Path(__file__).resolve().parents[1]
 
