@@ -5,6 +5,29 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+from typing import Callable
+
+
+def _field(read: Callable[[], str], prefix: str) -> str:
+    """The value after ``prefix:`` on the first line of ``read()`` that starts with it
+    (case-insensitive), or "" when there is none or ``read`` fails."""
+    try:
+        for line in read().splitlines():
+            if line.strip().lower().startswith(prefix):
+                return line.split(":", 1)[1].strip()
+    except Exception:  # a missing tool or file only means this source names nothing
+        pass
+    return ""
+
+
+def _lscpu() -> str:
+    env = {**os.environ, "LC_ALL": "C"}  # the English field names, whatever the locale
+    return subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10, env=env).stdout
+
+
+def _cpuinfo() -> str:
+    with open("/proc/cpuinfo") as f:
+        return f.read()
 
 
 def cpu_model() -> str:
@@ -18,25 +41,9 @@ def cpu_model() -> str:
     str
         The model name (e.g. ``"AMD EPYC 7B13"``), or ``"unknown CPU"`` when no source names it.
     """
-    try:
-        env = {**os.environ, "LC_ALL": "C"}  # the English field names, whatever the locale
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10, env=env).stdout
-        for line in out.splitlines():
-            if line.strip().startswith("Model name:"):
-                name = line.split(":", 1)[1].strip()
-                if name:
-                    return name
-    except Exception:
-        pass
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.lower().startswith("model name"):
-                    name = line.split(":", 1)[1].strip()
-                    if name:
-                        return name
-    except Exception:
-        pass
+    name = _field(_lscpu, "model name") or _field(_cpuinfo, "model name")
+    if name:
+        return name
     try:
         return platform.processor() or platform.machine() or "unknown CPU"
     except Exception:

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> None:
         X = g.features.toarray() if hasattr(g.features, "toarray") else np.asarray(g.features)
         data[name] = (g, y, int(np.unique(y[y >= 0]).size), X)
     # Seeds outer, datasets inner: a run cut short still has every dataset on its first seeds.
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         for name in args.datasets:
             g, y, k, X = data[name]
             if (name, seed, "kmeans") not in done:
@@ -136,6 +136,7 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--datasets", nargs="+", default=list(SETTINGS))
     p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--first-seed", type=int, default=0, help="seeds first-seed, ..., first-seed + seeds - 1")
     p.add_argument("--epochs", type=int, default=200)
     p.add_argument("--pretrain-epochs", type=int, default=30)
     p.add_argument("--official-seeds", type=int, default=2,

@@ -227,7 +227,8 @@ def normal_rows(seed: int, start: int, stop: int, k: int, dtype: Any = np.float6
 
     Row chunk ``c`` (rows from ``c * NORMAL_ROWS_CHUNK`` on) is drawn from
     ``default_rng(SeedSequence(seed, spawn_key=(c,)))``, so a row range has the same numbers
-    whoever draws it: one process for all rows, or each worker of a cluster for its own.
+    whoever draws it: one process for all rows, or each worker of a cluster for its own. A
+    large block is filled chunk by chunk on several threads, with the same numbers.
 
     Parameters
     ----------
