@@ -15,15 +15,24 @@ __all__ = ["with_diagonal"]
 
 
 @njit(parallel=True, cache=True)
-def _count(indptr, indices, below, has):
-    """Per row: entries left of the diagonal, and whether the diagonal is stored (sorted rows)."""
+def _count(indptr, indices, below, has, bad):
+    """Per row: entries left of the diagonal, and whether the diagonal is stored (sorted rows);
+    ``bad[i]`` flags a row whose ``indptr`` range or column indices are out of bounds."""
     n = indptr.size - 1
+    nnz = indptr[n]
     for i in prange(n):
         b = 0
         h = False
-        for jj in range(indptr[i], indptr[i + 1]):
+        start = indptr[i]
+        stop = indptr[i + 1]
+        if start < 0 or start > stop or stop > nnz:
+            bad[i] = True
+            continue
+        for jj in range(start, stop):
             j = indices[jj]
-            if j < i:
+            if j < 0 or j >= n:
+                bad[i] = True
+            elif j < i:
                 b += 1
             elif j == i:
                 h = True
@@ -60,8 +69,9 @@ def with_diagonal(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> 
     Parameters
     ----------
     indptr, indices, data : ndarray
-        A square CSR matrix with sorted column indices in ``[0, n)`` and no duplicates (checked
-        by the caller, as graphclust's matrices are).
+        A square CSR matrix with sorted column indices (as graphclust's matrices are).
+        Out-of-range indices or ``indptr`` ranges raise a ValueError (checked in the
+        counting pass).
 
     Returns
     -------
@@ -72,6 +82,11 @@ def with_diagonal(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> 
         an explicit zero there; rows stay sorted.
     diag : int64 ndarray (n,)
         The position of ``(i, i)`` in ``new_indices`` / ``new_data``.
+
+    Raises
+    ------
+    ValueError
+        The CSR structure is malformed.
 
     Examples
     --------
@@ -85,9 +100,14 @@ def with_diagonal(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> 
     indices = np.asarray(indices)
     data = np.asarray(data)
     n = indptr.size - 1
+    if n < 0 or (n and (int(indptr[0]) != 0 or int(indptr[-1]) > min(indices.size, data.size))):
+        raise ValueError("with_diagonal: indptr does not describe the given indices and data.")
     below = np.empty(n, dtype=np.int64)
     has = np.empty(n, dtype=np.bool_)
-    _count(indptr, indices, below, has)
+    bad = np.zeros(n, dtype=np.bool_)
+    _count(indptr, indices, below, has, bad)
+    if bad.any():  # checked in the same pass: nothing below reads out of bounds
+        raise ValueError("with_diagonal: the CSR structure is malformed (an indptr range or a column index out of bounds).")
     new_indptr = np.empty(n + 1, dtype=np.int64)
     new_indptr[0] = 0
     np.cumsum(np.diff(indptr) + ~has, out=new_indptr[1:])

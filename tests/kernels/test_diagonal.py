@@ -30,3 +30,19 @@ def test_every_diagonal_position_stored_and_values_kept(dtype, seed):
     assert B.nnz == A.nnz + int((A.diagonal() == 0).sum())
     for i in range(n):  # rows stay sorted
         assert np.all(np.diff(indices[indptr[i]:indptr[i + 1]]) > 0)
+
+
+@pytest.mark.parametrize("bad", ["index", "negative", "indptr", "short"])
+def test_malformed_structure_raises(bad):
+    A = sp.csr_array(np.array([[0.0, 1.0, 0.0], [1.0, 2.0, 3.0], [0.0, 3.0, 0.0]]))
+    indptr, indices, data = A.indptr.copy(), A.indices.copy(), A.data.copy()
+    if bad == "index":
+        indices[-1] = 3
+    elif bad == "negative":
+        indices[0] = -1
+    elif bad == "indptr":
+        indptr[1] = indptr[2] + 1
+    else:
+        indptr[-1] = indices.size + 2
+    with pytest.raises(ValueError, match="with_diagonal"):
+        with_diagonal(indptr, indices, data)
