@@ -8,7 +8,7 @@ adjacency normalisation excluded), measured on a 2-core x86-64 machine. Target: 
 Two times of ours, best of ``--repeat`` runs each: ``core``, the step the official time
 covers (the estimator's fit with its preprocessing, TF-IDF and building P, served from a
 cache), and ``fit``, the whole ``fit`` (preprocessing included). The bar is checked on the
-core time, as the issue asks ("our core step against the official timings"). A peer in the
+core time: our core step against the official timings. A peer in the
 same run is timed once: our own implementation of the official dense path
 (``MS2CAG(mode="dense")``: dense Z; for S2CAG ``path="explicit"``, as the official code's
 explicit layout).

@@ -11,7 +11,7 @@ renumbering are one-off costs, reported on their own). Each time is the median o
 runs after a warm-up; scipy and the kernel alternate within every repeat so that load from other
 processes hits both alike. The JIT compile is measured on its own in a fresh process with an
 empty numba cache. Relative error = ``max |Y - Y_scipy| / max |Y_scipy|``. Two graphs: the random one
-of the issue, and a shuffled band graph whose hidden locality the RCM order recovers.
+(1M nodes, 10M non-zeros), and a shuffled band graph whose hidden locality the RCM order recovers.
 
 Run (the lock keeps heavy benchmarks from overlapping on a shared machine)::
 
