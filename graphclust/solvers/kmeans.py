@@ -16,7 +16,7 @@ import numpy as np
 from ..backend import get_namespace, namespace_of, single_thread
 from ..validation import check_choice, check_random_state, check_scalar, seed_from
 
-__all__ = ["kmeans", "lloyd_kmeans", "init_sample_size", "INITS"]
+__all__ = ["kmeans", "lloyd_kmeans", "cluster_sums", "init_sample_size", "INITS"]
 
 # Rows per chunk when computing point-to-center distances, to bound the n x k work array.
 _CHUNK_ELEMENTS = 1 << 24
@@ -309,11 +309,40 @@ def _kmeans_plusplus(X: Any, x_sq: Any, k: int, rng: np.random.Generator, xp: An
     return centers
 
 
-def _update_centers(X: Any, labels: Any, k: int, xp: Any) -> tuple[Any, Any]:
-    """Cluster means (scatter-add via weighted bincount, one pass per feature) and counts."""
-    counts = xp.bincount(labels, minlength=k)
-    sums = xp.stack([xp.bincount(labels, weights=X[:, j], minlength=k) for j in range(X.shape[1])], axis=1)
-    return sums, counts
+def cluster_sums(X: Any, labels: Any, k: int, xp: Any = np) -> tuple[Any, Any]:
+    """Rows per cluster and the float64 sum of each cluster's rows, added in ascending row order.
+
+    Every sum has the rounding of ``bincount(labels, weights=X[:, c])`` column by column. On
+    the host the numba pass of :func:`graphclust.kernels.cpu.lloyd.cluster_sums` (no
+    temporary); on a GPU one weighted bincount over the bins ``labels[i] * d + c``.
+
+    Parameters
+    ----------
+    X : array (n, d), in namespace ``xp``
+    labels : int array (n,), values in ``[0, k)``
+    k : int
+        Number of clusters.
+    xp : module, default=numpy
+        ``numpy`` or ``cupy``.
+
+    Returns
+    -------
+    counts : int64 array (k,), sums : float64 array (k, d)
+
+    Examples
+    --------
+    >>> counts, sums = cluster_sums(np.array([[1.0], [2.0], [4.0]]), np.array([1, 0, 1]), 2)
+    >>> counts.tolist(), sums.ravel().tolist()
+    ([1, 2], [2.0, 5.0])
+    """
+    if xp is np:
+        from ..kernels.cpu.lloyd import cluster_sums as host_cluster_sums  # numba: on first use only
+
+        return host_cluster_sums(X, labels, k)
+    width = X.shape[1]
+    bins = (labels[:, None] * width + xp.arange(width)[None, :]).ravel()
+    sums = xp.bincount(bins, weights=X.ravel(), minlength=k * width).reshape(k, width)
+    return xp.bincount(labels, minlength=k), sums
 
 
 def _lloyd(X: Any, x_sq: Any, centers: Any, max_iter: int, tol_abs: float, xp: Any) -> tuple[Any, Any, float]:
@@ -321,7 +350,7 @@ def _lloyd(X: Any, x_sq: Any, centers: Any, max_iter: int, tol_abs: float, xp: A
     k = centers.shape[0]
     for _ in range(max_iter):
         labels, dist = _sq_dist_argmin(X, x_sq, centers, xp)
-        sums, counts = _update_centers(X, labels, k, xp)
+        counts, sums = cluster_sums(X, labels, k, xp)
         empty = xp.flatnonzero(counts == 0)
         new = (sums / xp.maximum(counts, 1)[:, None]).astype(X.dtype)
         if empty.size:

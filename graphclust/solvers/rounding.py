@@ -7,27 +7,17 @@ Given an embedding ``V`` (n x k), SNEM alternates::
 
 i.e. each node joins the cluster with the largest normalised affinity
 ``sum_{l in C_j} <v_i, v_l> / sqrt(|C_j|)`` under the kernel ``V V^T``, starting from
-``labels = argmax_j V[i, j]``. Each step costs ``O(n k^2)``: the cluster sums ``V^T Y`` are k
-weighted bincounts, never a dense one-hot matrix.
+``labels = argmax_j V[i, j]``. Each step costs ``O(n k^2)``: the cluster sums ``V^T Y`` come from
+one pass of :func:`graphclust.solvers.kmeans.cluster_sums`, never a dense one-hot matrix.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ..backend import namespace_of
+from .kmeans import cluster_sums
 
 __all__ = ["snem_rounding"]
-
-
-def _cluster_sums(V: Any, labels: Any, k: int, xp: Any) -> Any:
-    """S[j] = sum of the rows of V in cluster j (k x k'), by one weighted bincount.
-
-    Bin ``labels[i] * k' + c`` collects ``V[i, c]``: every sum runs over the rows in
-    ascending order, as k' bincounts of the columns would, in one pass instead of k'.
-    """
-    width = V.shape[1]
-    bins = (labels[:, None] * width + xp.arange(width)[None, :]).ravel()
-    return xp.bincount(bins, weights=V.ravel(), minlength=k * width).reshape(k, width)
 
 
 def snem_rounding(V: Any, n_iter: int = 100, *, stop_when_stable: bool = True) -> Any:
@@ -64,10 +54,10 @@ def snem_rounding(V: Any, n_iter: int = 100, *, stop_when_stable: bool = True) -
     k = V.shape[1]
     labels = xp.argmax(V, axis=1)
     for _ in range(int(n_iter)):
-        counts = xp.bincount(labels, minlength=k).astype(xp.float64)
-        scale = xp.sqrt(counts)
+        counts, sums = cluster_sums(V, labels, k, xp)
+        scale = xp.sqrt(counts.astype(xp.float64))
         scale[scale == 0] = 1.0  # empty cluster: its column of Y is zero anyway
-        R = _cluster_sums(V, labels, k, xp).T / scale[None, :]  # R = V^T Y  (k x k)
+        R = sums.T / scale[None, :]  # R = V^T Y  (k x k)
         new = xp.argmax(V @ R, axis=1)
         if stop_when_stable and bool((new == labels).all()):
             break
