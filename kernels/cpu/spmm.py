@@ -66,6 +66,8 @@ from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .rows import balanced_bounds, range_bounds
+
 __all__ = [
     "csr_spmm",
     "csr_spmm_t",
@@ -170,39 +172,6 @@ def _axpy_lanes(typingctx, out, i, c, v, X, j):
 
 
 # --------------------------------------------------------------------------------- the kernels
-@njit(cache=True)
-def _range_bounds(indptr, r0, r1, n_chunks):
-    """Row boundaries of ``n_chunks`` chunks of ``[r0, r1)`` of about equal work
-    ``nnz(rows) + rows``.
-
-    Binary search on the virtual cumulative cost ``indptr[r] + r`` (never materialised);
-    the boundaries are made non-decreasing even if ``indptr`` is not (the kernel flags that).
-    """
-    base = np.int64(indptr[r0]) + r0
-    total = np.int64(indptr[r1]) + r1 - base
-    bounds = np.empty(n_chunks + 1, dtype=np.int64)
-    bounds[0] = r0
-    for t in range(1, n_chunks):
-        target = base + total * t // n_chunks
-        lo = r0
-        hi = r1
-        while lo < hi:  # first r with indptr[r] + r >= target
-            mid = (lo + hi) // 2
-            if np.int64(indptr[mid]) + mid < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        bounds[t] = min(max(lo, bounds[t - 1]), r1)
-    bounds[n_chunks] = r1
-    return bounds
-
-
-@njit(cache=True)
-def _balanced_bounds(indptr, n_chunks):
-    """Row boundaries of ``n_chunks`` chunks of all rows, of about equal work."""
-    return _range_bounds(indptr, 0, indptr.size - 1, n_chunks)
-
-
 @njit(fastmath=False, cache=True)
 def _rows_single(indptr, indices, data, X, out, r0, r1, distance, addend, beta, zero):
     """``k = 1``: each row summed in a register (``out`` and ``X`` may alias as far as LLVM
@@ -661,7 +630,7 @@ def _run(args: tuple, r0: int, r1: int, plan: tuple[int, int], n_threads: int) -
         # several chunks per thread: prange hands each thread a contiguous run of chunks, and
         # the chunks have equal work, so the runs do too; more only add scheduling overhead
         n_chunks = int(max(1, min(r1 - r0, 8 * n_threads)))
-        bounds = _range_bounds(indptr, r0, r1, n_chunks)
+        bounds = range_bounds(indptr, r0, r1, n_chunks)
         kernel = _spmm_kernel
     else:
         bounds = np.array([r0, r1], dtype=np.int64)
@@ -691,7 +660,7 @@ def _probe(args: tuple, n_rows: int, k: int, n_threads: int, cands: list) -> tup
     slice_work = min(_PROBE_SLICE_WORK * n_threads, total // (2 * n_slices))
     if slice_work < _PROBE_MIN_SLICE_WORK * n_threads or n_rows < 2 * n_slices:
         return None
-    cuts = _balanced_bounds(indptr, max(2 * n_slices, total // slice_work))
+    cuts = balanced_bounds(indptr, max(2 * n_slices, total // slice_work))
     times: dict = {c: [] for c in cands}
     code = 0
     for s in range(n_slices):

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .rows import balanced_bounds
+
 __all__ = ["exactly_symmetric"]
 
 _U = np.uint64
@@ -109,7 +111,7 @@ def exactly_symmetric(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
         Finite values, no explicit zeros (as after ``eliminate_zeros``): ``0.0`` and ``-0.0``
         are different bits here.
     n_chunks : int, default 64
-        Row ranges of equal size (in entries) summed in parallel.
+        Row ranges of about equal work (:func:`.rows.balanced_bounds`) summed in parallel.
 
     Returns
     -------
@@ -140,8 +142,7 @@ def exactly_symmetric(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
         return False
     # a float32 value widens exactly to float64: the bits of the float64 are a function of it
     bits = data[:nnz].astype(np.float64, copy=False).view(np.uint64)
-    targets = np.linspace(0, nnz, max(1, int(n_chunks)) + 1)
-    bounds = np.unique(np.concatenate(([0, n], np.searchsorted(indptr, targets).clip(0, n)))).astype(np.int64)
+    bounds = balanced_bounds(indptr, max(1, int(n_chunks)))
     sums = np.zeros((bounds.size - 1, 5), dtype=np.uint64)
     _fingerprints(indptr, indices, bits, bounds, sums)
     return bool(_agree(sums))

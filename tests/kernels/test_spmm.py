@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from graphclust.kernels.cpu import spmm as K
+from graphclust.kernels.cpu.rows import balanced_bounds
 
 
 def _random_csr(n_rows, n_cols, density, rng, *, index_dtype=np.int32, dtype=np.float64, empty_rows=0.2):
@@ -123,13 +124,7 @@ def test_probe_finds_bad_indices_in_its_slices_and_after(monkeypatch):
             K.csr_spmm(A.indptr, indices, A.data, X)
 
 
-def test_range_bounds_and_cache_regimes():
-    rng = np.random.default_rng(42)
-    A = _random_csr(500, 500, 0.02, rng)
-    b = K._range_bounds(A.indptr, 100, 400, 7)
-    assert b[0] == 100 and b[-1] == 400 and np.all(np.diff(b) >= 0)
-    work = A.indptr[b[1:]] + b[1:] - A.indptr[b[:-1]] - b[:-1]
-    assert work.max() - work.min() <= 2 * np.diff(A.indptr).max() + 2  # equal work, to a row
+def test_cache_regimes():
     l2, llc = K._cache_sizes()
     assert l2 >= 0 and llc >= 0
     if llc:
@@ -227,7 +222,7 @@ def test_skewed_rows_balanced_chunks_and_thread_count_invariance():
     A = _random_csr(n, n, 0.002, rng, empty_rows=0.0).tolil()
     A[7, :] = rng.random(n)
     A = sp.csr_array(A)
-    bounds = K._balanced_bounds(A.indptr, 16)
+    bounds = balanced_bounds(A.indptr, 16)
     assert bounds[0] == 0 and bounds[-1] == n and np.all(np.diff(bounds) >= 0)
     X = rng.standard_normal((n, 16))
     assert (A.nnz + n) * 16 >= K._SERIAL_WORK  # large enough for the parallel kernel
