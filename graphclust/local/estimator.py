@@ -216,6 +216,14 @@ class LocalClustering(BaseClusterer):
         Returns
         -------
         self
+
+        Raises
+        ------
+        ValueError
+            Besides bad input: the diffusion moved no mass off the seed (a flow source mass
+            within the seed's sink capacity + ``tol`` at every grid point, or a PageRank
+            ``eps`` above every residual per degree), which would give an empty cluster.
+            Among the grid points, the ones with an empty support are never selected.
         """
         self._check_params()
         g = self._validate_graph(graph)
@@ -258,12 +266,22 @@ class LocalClustering(BaseClusterer):
                         cond = k.set_conductance(wprep.indptr, wprep.indices, wprep.data, wprep.deg,
                                                  wprep.total, idx, ws.u8[0])[0] if idx.size else 1.0
                         cands.append((idx, float(cond)))
-            best = int(np.argmin([c[1] for c in cands]))
             self.grid_ = [(float(m), float(c[1]), int(len(c[0]))) for m, c in zip(masses, cands)]
+            # the lowest conductance among the candidates that hold a node (the first on ties)
+            found = [i for i, c in enumerate(cands) if len(c[0])]
+            best = min(found, key=lambda i: cands[i][1]) if found else 0
             self.mass_ = float(masses[best])
             scores = results[best]
             best_idx, best_cond = cands[best]
         best_idx = np.sort(np.asarray(best_idx, dtype=np.int64))
+        if best_idx.size == 0:
+            if self.method == "pagerank":
+                hint = f"no node's residual reached eps times its degree (eps={self.eps}); use a smaller eps"
+            else:
+                hint = (f"no node's mass exceeded its sink capacity + tol at any source mass tried "
+                        f"({', '.join(f'{m:g}' for m in masses)}; tol={self.tol}); use a smaller tol or a "
+                        f"larger mass")
+            raise ValueError(f"{self.method} diffusion from the seed moved no mass, so the cluster would be empty: {hint}.")
         self.seed_ = prep.graph.ids(seeds)
         self.cluster_indices_ = best_idx
         self.cluster_ = g.ids(best_idx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 
 from graphclust import LocalClustering
@@ -137,3 +138,23 @@ def test_noisy_labels_give_the_volume_without_an_oracle():
         scores.append(f1(est.cluster_indices_, mask))
         label_scores.append(f1(np.flatnonzero(y == 1), mask))
     assert np.mean(scores) > np.mean(label_scores) + 0.1
+
+
+def test_a_diffusion_that_moves_nothing_is_refused_not_an_empty_cluster():
+    # one edge: the seed's sink capacity is 1, so a source mass of 0.5 never leaves it, and
+    # no residual of 1 reaches eps = 10 times the degree
+    A = sp.csr_array(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    with pytest.raises(ValueError, match="moved no mass.*larger mass"):
+        LocalClustering(mass=0.5, random_state=0).fit(A, 0)
+    with pytest.raises(ValueError, match="moved no mass.*smaller eps"):
+        LocalClustering(method="pagerank", eps=10.0).fit(A, 0)
+
+
+def test_empty_grid_points_are_skipped_when_a_larger_mass_moves():
+    # tol = 2.5: the smallest source mass of the grid (2) stays within the seed's capacity + tol
+    # and gives an empty support; the selection takes the best non-empty point instead
+    A = sp.csr_array(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    est = LocalClustering(tol=2.5, random_state=0).fit(A, 0)
+    assert est.grid_[0][2] == 0
+    assert est.cluster_.size >= 1 and 0 in est.cluster_.tolist()
+    assert est.mass_ == min(m for m, _, size in est.grid_ if size)
