@@ -1,8 +1,8 @@
 """Numba helpers: cut the rows of a CSR matrix into chunks of about equal work.
 
-The parallel kernels (:mod:`.spmm`, :mod:`.symmetry`) hand each thread a run of rows in
-storage order; a chunk's work is its stored entries plus its rows (an empty row still costs
-a visit).
+The parallel kernels (:mod:`graphclust.kernels.cpu.spmm`, :mod:`graphclust.kernels.cpu.symmetry`)
+hand each thread a run of rows in storage order; a chunk's work is its stored entries plus
+its rows (an empty row still costs a visit).
 """
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ def exactly_symmetric(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
         Finite values, no explicit zeros (as after ``eliminate_zeros``): ``0.0`` and ``-0.0``
         are different bits here.
     n_chunks : int, default 64
-        Row ranges of about equal work (:func:`.rows.balanced_bounds`) summed in parallel.
+        Row ranges of about equal work (:func:`graphclust.kernels.cpu.rows.balanced_bounds`) summed in parallel.
 
     Returns
     -------
